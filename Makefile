@@ -1,0 +1,34 @@
+# Two commands do all set-up on a fresh machine with Python 3.11: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_AS_AT ?= 2026-11-20
+DEMO_SEED ?= 42
+
+.PHONY: run test setup demo-data bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo/extract/manifest.json: $(STAMP)
+	rm -rf demo/extract
+	$(VENV)/bin/csc-compliance generate --profile demo --seed $(DEMO_SEED) --as-at $(DEMO_AS_AT) --out demo/extract
+
+demo-data: demo/extract/manifest.json
+
+run: demo-data
+	$(VENV)/bin/csc-compliance run --extract demo/extract --as-at $(DEMO_AS_AT) --out output --config demo/config.yml
+
+test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadgroup -q
+
+clean:
+	rm -rf output demo/extract var .pytest_cache

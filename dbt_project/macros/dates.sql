@@ -1,0 +1,46 @@
+{# Date arithmetic of kpis.md "Conventions". #}
+
+{% macro reporting_date() -%}
+    date '{{ var("reporting_date") }}'
+{%- endmacro %}
+
+{# add_wd(d, n): the n-th working day after d; d itself is never counted. Null in, null out. #}
+{% macro add_wd(d, n) -%}
+    (select c2.cal_date from {{ ref('int_calendar') }} c2
+      where c2.is_working_day
+        and c2.wd_seq = (select c1.wd_seq from {{ ref('int_calendar') }} c1 where c1.cal_date = ({{ d }})) + ({{ n }}))
+{%- endmacro %}
+
+{# The number of working days in (a, b]. #}
+{% macro working_days_between(a, b) -%}
+    ((select c.wd_seq from {{ ref('int_calendar') }} c where c.cal_date = ({{ b }}))
+     - (select c.wd_seq from {{ ref('int_calendar') }} c where c.cal_date = ({{ a }})))
+{%- endmacro %}
+
+{# Calendar months, clamped to the month's last day (2024-08-31 + 6 months = 2025-02-28). #}
+{% macro add_months(d, n) -%}
+    cast(({{ d }}) + to_months(cast({{ n }} as integer)) as date)
+{%- endmacro %}
+
+{# A local standard {every, unit} applied to a date. #}
+{% macro add_standard(d, name) -%}
+    {%- set s = var('standards')[name] -%}
+    {%- if s['unit'] == 'working_days' -%} {{ add_wd(d, s['every']) }}
+    {%- elif s['unit'] == 'days' -%} cast(({{ d }}) + {{ s['every'] }} as date)
+    {%- elif s['unit'] == 'weeks' -%} cast(({{ d }}) + {{ 7 * s['every'] }} as date)
+    {%- elif s['unit'] == 'months' -%} {{ add_months(d, s['every']) }}
+    {%- else -%} {{ exceptions.raise_compiler_error("unknown unit for standard " ~ name) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{# Open at D: start <= D and (end is null or end > D). Dates after D are already null in staging. #}
+{% macro open_at_d(start_col, end_col) -%}
+    ({{ start_col }} is not null and {{ start_col }} <= {{ reporting_date() }}
+     and ({{ end_col }} is null or {{ end_col }} > {{ reporting_date() }}))
+{%- endmacro %}
+
+{# "One of several": latest start, then the greatest id compared as text. #}
+{% macro one_of_several(partition_by, start_col, id_col) -%}
+    qualify row_number() over (partition by {{ partition_by }}
+                               order by {{ start_col }} desc nulls last, cast({{ id_col }} as varchar) desc nulls last) = 1
+{%- endmacro %}

@@ -1,0 +1,30 @@
+{# Reading raw text values. The DuckDB macros csc_parse_date / csc_parse_flag are created by the landing
+   step from csc_compliance/parsing.py, the one definition the data-quality suites share. #}
+
+{# A date column: unparseable -> null; after the reporting date D -> null ("nothing after D counts"). #}
+{% macro csc_date(column) -%}
+    case when csc_parse_date({{ column }}) <= {{ reporting_date() }} then csc_parse_date({{ column }}) end
+{%- endmacro %}
+
+{# A due, target or expected date: exempt from the "after D" rule. #}
+{% macro csc_due_date(column) -%}
+    csc_parse_date({{ column }})
+{%- endmacro %}
+
+{# A Y/N flag: yes only for an accepted yes spelling; anything else, or null, means no (kpis.md). #}
+{% macro csc_flag(column) -%}
+    coalesce(csc_parse_flag({{ column }}), false)
+{%- endmacro %}
+
+{% macro csc_text(column) -%}
+    nullif(trim({{ column }}), '')
+{%- endmacro %}
+
+{% macro csc_int(column) -%}
+    try_cast(trim({{ column }}) as bigint)
+{%- endmacro %}
+
+{# Rows sharing a key are all flagged as gaps; the measures keep the first in file order. #}
+{% macro first_row_per_key(key) -%}
+    qualify {{ key }} is null or row_number() over (partition by {{ key }} order by _row_number) = 1
+{%- endmacro %}

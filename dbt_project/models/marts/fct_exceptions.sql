@@ -1,0 +1,8 @@
+-- The exception list (contract.md exceptions.csv): one row per outstanding item someone must act on.
+-- first_seen_date is added at publishing, from the run history.
+select
+    kpi_id, person_id, record_id, worker_id, team_id, area_id, lead,
+    status, flag, due_date, days_overdue, working_days_overdue
+from {{ ref('int_measure_items') }}
+where status is not null
+order by kpi_id, record_id, person_id

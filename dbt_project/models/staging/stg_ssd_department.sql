@@ -1,0 +1,10 @@
+-- ssd_department, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
+-- null, and rows sharing a key keep the first in file order.
+select
+    {{ csc_text('dept_team_id') }} as dept_team_id,
+    {{ csc_text('dept_team_name') }} as dept_team_name,
+    {{ csc_text('dept_team_parent_id') }} as dept_team_parent_id,
+    {{ csc_text('dept_team_parent_name') }} as dept_team_parent_name,
+    _row_number
+from {{ source('raw', 'ssd_department') }}
+{{ first_row_per_key('dept_team_id') }}

@@ -1,0 +1,48 @@
+"""Loaders for the two catalogues: the rule catalogue (tables, columns, data-quality rules) and the
+measure catalogue (measures and local-standard defaults). Everything else reads them from here."""
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+import yaml
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+RULE_CATALOGUE = PROJECT_DIR / "expectations" / "catalogue.yml"
+MEASURE_CATALOGUE = PACKAGE_DIR / "measures.yml"
+DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
+DAGS_DIR = PROJECT_DIR / "dags"
+
+
+@functools.cache
+def rule_catalogue() -> dict:
+    return yaml.safe_load(RULE_CATALOGUE.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def measure_catalogue() -> dict:
+    return yaml.safe_load(MEASURE_CATALOGUE.read_text(encoding="utf-8"))
+
+
+def tables() -> dict[str, dict]:
+    """Every table the product reads: {name: {key, person_id, columns: {col: {type, required, personal}}}}."""
+    return rule_catalogue()["tables"]
+
+
+def required_columns(table: str) -> list[str]:
+    return [c for c, spec in tables()[table]["columns"].items() if spec.get("required")]
+
+
+def personal_columns() -> dict[str, list[str]]:
+    return {t: [c for c, s in spec["columns"].items() if s.get("personal")] for t, spec in tables().items()}
+
+
+def all_measures() -> dict[str, dict]:
+    m = measure_catalogue()
+    return {**m["exception_measures"], **m["rate_measures"]}
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,176 @@
+"""The run configuration (contract.md "Configuration"): every key optional, defaults from kpis.md via the
+measure catalogue. Validated whole at start: an unknown key or a bad value stops the run naming it."""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .catalogue import measure_catalogue
+from .errors import ConfigError
+
+UNITS = ("working_days", "days", "weeks", "months")
+TOP_LEVEL_KEYS = {"authority", "local_standards", "strategic_leads", "history"}
+UNASSIGNED_LEAD = "Unassigned"
+
+
+@dataclass(frozen=True)
+class Lead:
+    name: str
+    area_ids: tuple[str, ...]
+    email: str | None = None
+    workbook_password_env: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    authority_code: str = "LA"
+    authority_name: str = "Local authority"
+    local_standards: dict = field(default_factory=dict)
+    leads: tuple[Lead, ...] = ()
+    retention_days: int = 730
+    source: str = "(embedded defaults)"
+
+    def lead_for_area(self) -> dict[str, str]:
+        return {a: lead.name for lead in self.leads for a in lead.area_ids}
+
+
+def default_standards() -> dict:
+    return copy.deepcopy(measure_catalogue()["local_standards"])
+
+
+def _fail(where: str, problem: str, source: str) -> ConfigError:
+    return ConfigError(f"configuration {source}: {where}: {problem}")
+
+
+def _int(value, where, source, minimum=0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise _fail(where, f"{value!r} is not a whole number of at least {minimum}", source)
+    return value
+
+
+def _str_list(value, where, source) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(where, f"{value!r} is not a non-empty list of text values", source)
+    return value
+
+
+def _check_keys(mapping, allowed, where, source):
+    if not isinstance(mapping, dict):
+        raise _fail(where, f"expected a mapping, got {type(mapping).__name__}", source)
+    for key in mapping:
+        if key not in allowed:
+            raise _fail(f"{where}.{key}" if where else str(key),
+                        f"unknown key (allowed: {', '.join(sorted(allowed))})", source)
+
+
+def _validate_standard(name: str, value, default, source):
+    where = f"local_standards.{name}"
+    if isinstance(default, dict) and "unit" in default:
+        _check_keys(value, {"every", "unit"}, where, source)
+        merged = {**default, **value}
+        _int(merged["every"], f"{where}.every", source, minimum=1)
+        if merged["unit"] not in UNITS:
+            raise _fail(f"{where}.unit", f"{merged['unit']!r} is not one of {', '.join(UNITS)}", source)
+        return merged
+    if isinstance(default, dict):
+        _check_keys(value, set(default), where, source)
+        merged = {**default, **value}
+        for k, v in merged.items():
+            _int(v, f"{where}.{k}", source, minimum=1)
+        first, second = list(merged)  # watch threshold, then red threshold
+        if merged[second] < merged[first]:
+            raise _fail(where, f"{second} ({merged[second]}) is below {first} ({merged[first]})", source)
+        return merged
+    if isinstance(default, list):
+        return _str_list(value, where, source)
+    if isinstance(default, int):
+        return _int(value, where, source, minimum=1 if name == "caseload_threshold" else 0)
+    if name == "manager_job_title_pattern":
+        if not isinstance(value, str) or not value:
+            raise _fail(where, f"{value!r} is not a regular expression", source)
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise _fail(where, f"{value!r} is not a valid regular expression ({exc})", source) from None
+        return value
+    raise _fail(where, "unsupported value", source)  # pragma: no cover - catalogue shapes are closed
+
+
+def _validate_leads(value, source) -> tuple[Lead, ...]:
+    if not isinstance(value, list):
+        raise _fail("strategic_leads", "expected a list of leads", source)
+    leads, seen_names, seen_areas = [], set(), {}
+    for i, item in enumerate(value):
+        where = f"strategic_leads[{i}]"
+        _check_keys(item, {"name", "area_ids", "area_id", "email", "workbook_password_env"}, where, source)
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise _fail(f"{where}.name", "every lead needs a name", source)
+        if name in seen_names or name == UNASSIGNED_LEAD:
+            raise _fail(f"{where}.name", f"{name!r} is used twice or reserved", source)
+        seen_names.add(name)
+        if "area_ids" in item and "area_id" in item:
+            raise _fail(where, "give area_ids or area_id, not both", source)
+        areas = item["area_ids"] if "area_ids" in item else [item["area_id"]] if "area_id" in item else None
+        if areas is None:
+            raise _fail(where, "a lead needs area_ids (or area_id)", source)
+        if (not isinstance(areas, list) or not areas
+                or not all(isinstance(a, (str, int)) and not isinstance(a, bool) and str(a).strip() for a in areas)):
+            raise _fail(f"{where}.area_ids", f"{areas!r} is not a non-empty list of area ids", source)
+        areas = [str(a) for a in areas]
+        for a in areas:
+            if a in seen_areas:
+                raise _fail(f"{where}.area_ids", f"area {a!r} is already routed to {seen_areas[a]!r}", source)
+            seen_areas[a] = name
+        for opt in ("email", "workbook_password_env"):
+            if opt in item and not isinstance(item[opt], str):
+                raise _fail(f"{where}.{opt}", f"{item[opt]!r} is not text", source)
+        leads.append(Lead(name, tuple(areas), item.get("email"), item.get("workbook_password_env")))
+    return tuple(leads)
+
+
+def parse_config(raw: dict | None, source: str = "(embedded defaults)") -> Config:
+    raw = raw or {}
+    _check_keys(raw, TOP_LEVEL_KEYS, "", source)
+    defaults = default_standards()
+    standards = dict(defaults)
+    ls = raw.get("local_standards") or {}
+    _check_keys(ls, set(defaults), "local_standards", source)
+    for name, value in ls.items():
+        standards[name] = _validate_standard(name, value, defaults[name], source)
+
+    authority = raw.get("authority") or {}
+    _check_keys(authority, {"code", "name"}, "authority", source)
+    code = str(authority.get("code", "LA"))
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", code):
+        raise _fail("authority.code", f"{code!r} must be 1-32 letters, digits, - or _", source)
+    history = raw.get("history") or {}
+    _check_keys(history, {"retention_days"}, "history", source)
+    retention = _int(history.get("retention_days", 730), "history.retention_days", source, minimum=1)
+    return Config(
+        authority_code=code,
+        authority_name=str(authority.get("name", code)),
+        local_standards=standards,
+        leads=_validate_leads(raw.get("strategic_leads") or [], source),
+        retention_days=retention,
+        source=source,
+    )
+
+
+def load_config(path: str | Path | None) -> Config:
+    if path is None or str(path) == "":
+        return parse_config({})
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"configuration file {path} does not exist")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"configuration file {path} is not valid YAML: {exc}") from None
+    if raw is not None and not isinstance(raw, dict):
+        raise ConfigError(f"configuration file {path}: expected a mapping of keys at the top level")
+    return parse_config(raw, str(path))

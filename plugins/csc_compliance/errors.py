@@ -1,0 +1,30 @@
+"""Errors a user can act on. Each carries a plain message; the CLI prints it without a traceback."""
+
+
+class CscError(Exception):
+    """Base class: a run could not complete, for a reason the user can fix."""
+
+
+class ConfigError(CscError):
+    """The configuration file is unreadable, names an unknown key or holds a bad value."""
+
+
+class ExtractError(CscError):
+    """The extract cannot be read: names the file and, where there is one, the column and row."""
+
+    def __init__(self, message: str, *, file: str | None = None, column: str | None = None,
+                 row: int | None = None):
+        self.file, self.column, self.row = file, column, row
+        where = []
+        if file:
+            where.append(f"file {file}")
+        if column:
+            where.append(f"column {column}")
+        if row is not None:
+            where.append(f"row {row}")
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class RunLockedError(CscError):
+    """Another run holds the output folder."""

@@ -1,0 +1,218 @@
+"""Reading the nightly extract (contract.md "Input") and landing it into the warehouse's `raw` schema.
+
+Every value lands as text: a bad value never stops the night, it becomes a recording gap and reads as
+null downstream. What stops the run is a file that cannot be read as a table (not UTF-8, ragged rows,
+corrupt Parquet, empty without a header), a table given twice, or a missing required column; the error
+names the file, the column and, where there is one, the row (data rows count from 1 after the header)."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from .catalogue import tables as catalogue_tables
+from .errors import ExtractError
+
+SUFFIXES = (".csv", ".parquet")
+
+
+@dataclass
+class ExtractFile:
+    table: str
+    path: Path
+    fmt: str  # csv | parquet
+
+
+@dataclass
+class LandedTable:
+    table: str
+    present: bool
+    file: str | None = None
+    rows: int = 0
+    sha256: str | None = None
+    missing_optional: list[str] = field(default_factory=list)
+
+
+def read_manifest(extract_dir: Path) -> dict | None:
+    """manifest.json ({"as_at": "YYYY-MM-DD", "authority": "<code>"}) if present, validated."""
+    path = extract_dir / "manifest.json"
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ExtractError(f"not valid JSON ({exc})", file=path.name) from None
+    if not isinstance(data, dict):
+        raise ExtractError("expected a JSON object", file=path.name)
+    if "as_at" in data:
+        try:
+            data["as_at"] = dt.date.fromisoformat(str(data["as_at"]))
+        except ValueError:
+            raise ExtractError(f"as_at is not a YYYY-MM-DD date", file=path.name, column="as_at") from None
+    return data
+
+
+def discover(extract_dir: Path) -> dict[str, ExtractFile]:
+    """The extract's table files; unknown files are ignored, a table given twice stops the run."""
+    if not extract_dir.is_dir():
+        raise ExtractError(f"extract folder {extract_dir} does not exist or is not a folder")
+    known = catalogue_tables()
+    found: dict[str, ExtractFile] = {}
+    for path in sorted(extract_dir.iterdir()):
+        if not path.is_file() or path.suffix.lower() not in SUFFIXES:
+            continue
+        table = path.stem.lower()
+        if table not in known:
+            continue
+        if table in found:
+            raise ExtractError(f"table {table} is given twice ({found[table].path.name} and {path.name}); "
+                               "keep one", file=path.name)
+        found[table] = ExtractFile(table, path, path.suffix.lower().lstrip("."))
+    return found
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _csv_header(path: Path) -> list[str]:
+    with path.open("rb") as fh:
+        first = fh.read(1 << 16)
+    if not first.strip(b"\xef\xbb\xbf \r\n\t"):
+        raise ExtractError("the file is empty: it needs at least a header row", file=path.name)
+    with path.open("rb") as fh:
+        line = fh.readline()  # a header holds no line breaks; decode only it, the rows are DuckDB's
+    try:
+        header = next(csv.reader([line.decode("utf-8-sig").rstrip("\r\n")]))
+    except UnicodeDecodeError:
+        raise ExtractError("the header row is not UTF-8 text", file=path.name, row=0) from None
+    except csv.Error as exc:
+        raise ExtractError(f"the header row cannot be read ({exc})", file=path.name, row=0) from None
+    return header
+
+
+def _header_map(names: list[str], file: str) -> dict[str, str]:
+    """Normalised SSD name -> name as written in the file. Names are matched trimmed, case-insensitive."""
+    mapping: dict[str, str] = {}
+    for name in names:
+        norm = name.strip().lower()
+        if not norm:
+            continue
+        if norm in mapping:
+            raise ExtractError("the header names this column twice", file=file, column=norm)
+        mapping[norm] = name
+    return mapping
+
+
+_DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")
+
+
+def _csv_problem(exc: Exception, file: str) -> ExtractError:
+    text = str(exc)
+    m = _DUCKDB_LINE.search(text)
+    # DuckDB counts records from the header (line 1); we count data rows from 1.
+    row = int(m.group(1)) - 1 if m else None
+    if "unicode" in text.lower() or "utf-8" in text.lower() or "utf8" in text.lower():
+        reason = "the file is not UTF-8 text"
+    elif m2 := re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text):
+        reason = f"the row has {m2.group(2)} fields where the header has {m2.group(1)}"
+    elif "quote" in text.lower():
+        reason = "a quoted field is not closed"
+    else:
+        reason = "the row cannot be read as CSV"
+    return ExtractError(reason, file=file, row=row)
+
+
+def _source_relation(con: duckdb.DuckDBPyConnection, ef: ExtractFile) -> tuple[str, dict[str, str]]:
+    """A SQL relation over the file with every column as text, and its header map."""
+    path = str(ef.path).replace("'", "''")
+    if ef.fmt == "csv":
+        header = _csv_header(ef.path)
+        cols = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header) + "}"
+        rel = (f"read_csv('{path}', columns={cols}, header=true, delim=',', quote='\"', escape='\"', "
+               f"strict_mode=true, null_padding=false, auto_detect=false, encoding='utf-8')")
+        return rel, _header_map(header, ef.path.name)
+    try:
+        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]
+    except duckdb.Error as exc:
+        raise ExtractError(f"not a readable Parquet file ({str(exc).splitlines()[0]})", file=ef.path.name) from None
+    return f"read_parquet('{path}', file_row_number=true)", _header_map(names, ef.path.name)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def land_table(con: duckdb.DuckDBPyConnection, table: str, ef: ExtractFile | None) -> LandedTable:
+    spec = catalogue_tables()[table]
+    columns = list(spec["columns"])
+    target = f"raw.{table}"
+    if ef is None:
+        col_sql = ", ".join(f"{_quote(c)} VARCHAR" for c in columns)
+        con.execute(f"CREATE OR REPLACE TABLE {target} ({col_sql}, _row_number BIGINT, _source_file VARCHAR)")
+        return LandedTable(table, present=False)
+
+    rel, header = _source_relation(con, ef)
+    missing_required = [c for c in columns if spec["columns"][c].get("required") and c not in header]
+    if missing_required:
+        raise ExtractError(f"required column missing (also missing: {', '.join(missing_required[1:])})"
+                           if len(missing_required) > 1 else "required column missing",
+                           file=ef.path.name, column=missing_required[0])
+    select = []
+    for c in columns:
+        if c in header:
+            expr = f"CAST({_quote(header[c])} AS VARCHAR)"
+            if ef.fmt == "csv":  # an empty cell is null (contract.md)
+                expr = f"NULLIF({_quote(header[c])}, '')"
+            select.append(f"{expr} AS {_quote(c)}")
+        else:
+            select.append(f"CAST(NULL AS VARCHAR) AS {_quote(c)}")
+    if ef.fmt == "parquet":
+        order, rownum = "file_row_number", "file_row_number + 1"
+        from_sql = rel
+    else:
+        # CSV: materialise in file order first; a table's rowid follows insertion order.
+        order, rownum = None, None
+        from_sql = rel
+    src_file = ef.path.name.replace("'", "''")
+    try:
+        if ef.fmt == "csv":
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _landing AS SELECT * FROM {from_sql}")
+            con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {', '.join(select)}, "
+                        f"CAST(rowid + 1 AS BIGINT) AS _row_number, '{src_file}' AS _source_file "
+                        f"FROM _landing ORDER BY rowid")
+            con.execute("DROP TABLE _landing")
+        else:
+            con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {', '.join(select)}, "
+                        f"CAST({rownum} AS BIGINT) AS _row_number, '{src_file}' AS _source_file "
+                        f"FROM {from_sql} ORDER BY {order}")
+    except duckdb.Error as exc:
+        if ef.fmt == "csv":
+            raise _csv_problem(exc, ef.path.name) from None
+        raise ExtractError(f"not a readable Parquet file ({str(exc).splitlines()[0]})", file=ef.path.name) from None
+    rows = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+    return LandedTable(table, True, ef.path.name, rows, _sha256(ef.path),
+                       [c for c in columns if c not in header])
+
+
+def land_extract(con: duckdb.DuckDBPyConnection, extract_dir: Path) -> list[LandedTable]:
+    """Land every catalogue table (absent ones as empty tables) and record which were present."""
+    files = discover(extract_dir)
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    landed = [land_table(con, t, files.get(t)) for t in catalogue_tables()]
+    con.execute("CREATE OR REPLACE TABLE meta.table_availability (table_name VARCHAR, present BOOLEAN, "
+                "source_file VARCHAR, row_count BIGINT)")
+    con.executemany("INSERT INTO meta.table_availability VALUES (?, ?, ?, ?)",
+                    [(t.table, t.present, t.file, t.rows) for t in landed])
+    return landed

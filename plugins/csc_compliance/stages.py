@@ -1,0 +1,175 @@
+"""The nightly pipeline's stages. The DAG calls these; each takes and returns plain data (XCom-safe).
+
+prepare -> land -> transform (dbt build) -> validate (Great Expectations) -> publish.
+Everything is built in the run's own folder; only `publish` touches the published outputs."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import shutil
+import time
+import traceback
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from . import parsing, progress
+from .catalogue import rule_catalogue, file_sha256, RULE_CATALOGUE, measure_catalogue
+from .config import load_config
+from .dbt_build import dbt_vars, run_dbt_build
+from .errors import CscError, ExtractError
+from .extract import land_extract, read_manifest
+from .publish import swap
+from .run_context import BUILD_ROOT, RunContext
+
+LONDON = ZoneInfo("Europe/London")
+STAGES = ("prepare", "land", "transform", "validate", "publish")
+
+
+def stage(name: str):
+    """Time the stage, report progress, and leave a plain error for the CLI when it fails."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(ctx_dict: dict, *args, **kwargs):
+            ctx = RunContext.from_dict(ctx_dict)
+            progress.say(f"[{STAGES.index(name) + 1}/{len(STAGES)}] {name} ...")
+            start = time.perf_counter()
+            try:
+                result = fn(ctx, *args, **kwargs)
+            except Exception as exc:
+                write_error(ctx, name, exc)
+                raise
+            ctx.record_stage(name, time.perf_counter() - start)
+            progress.say(f"[{STAGES.index(name) + 1}/{len(STAGES)}] {name} done "
+                         f"({time.perf_counter() - start:.1f} s)")
+            return result if result is not None else ctx_dict
+        return run
+    return wrap
+
+
+def write_error(ctx: RunContext, stage_name: str, exc: BaseException) -> None:
+    ctx.build_dir.mkdir(parents=True, exist_ok=True)
+    user_facing = isinstance(exc, CscError)
+    ctx.error_file.write_text(json.dumps({
+        "stage": stage_name,
+        "kind": type(exc).__name__,
+        "message": str(exc) if user_facing else f"unexpected {type(exc).__name__} in stage {stage_name}: {exc}",
+        "user_facing": user_facing,
+        "traceback": "".join(traceback.format_exception(exc)),
+    }, indent=2))
+
+
+def resolve_reporting_date(as_at: str | None, extract_dir: Path, run_date: dt.date | None) -> dt.date:
+    """D: the --as-at given, else the manifest's as_at, else the run's own date in Europe/London."""
+    if as_at:
+        try:
+            return dt.date.fromisoformat(str(as_at))
+        except ValueError:
+            raise CscError(f"reporting date {as_at!r} is not a real YYYY-MM-DD date") from None
+    manifest = read_manifest(extract_dir) if extract_dir.is_dir() else None
+    if manifest and manifest.get("as_at"):
+        return manifest["as_at"]
+    return run_date or dt.datetime.now(LONDON).date()
+
+
+def prepare(run_id: str, extract_dir: str, out_dir: str, as_at: str | None, config_path: str | None,
+            run_date: dt.date | None = None) -> dict:
+    """Check the inputs that need no reading of data, finish any interrupted publish, make the build folder."""
+    start = time.perf_counter()
+    progress.say(f"[1/{len(STAGES)}] prepare ...")
+    extract = Path(extract_dir).expanduser().resolve()
+    out = Path(out_dir).expanduser().resolve()
+    if not extract.is_dir():
+        raise ExtractError(f"extract folder {extract} does not exist or is not a folder")
+    config = load_config(config_path)
+    d = resolve_reporting_date(as_at, extract, run_date)
+    out.mkdir(parents=True, exist_ok=True)
+    swap.recover(out)
+    ctx = RunContext(run_id=run_id, extract_dir=str(extract), out_dir=str(out), reporting_date=d.isoformat(),
+                     config_path=str(Path(config_path).resolve()) if config_path else None,
+                     authority_code=config.authority_code)
+    root = out / BUILD_ROOT
+    if root.exists():  # builds left by failed or killed runs: never published, safe to drop
+        for stale in root.iterdir():
+            if stale.name != run_id:
+                shutil.rmtree(stale, ignore_errors=True)
+    if ctx.build_dir.exists():
+        shutil.rmtree(ctx.build_dir)
+    ctx.build_dir.mkdir(parents=True)
+    ctx.record_stage("prepare", time.perf_counter() - start)
+    progress.say(f"[1/{len(STAGES)}] prepare done: reporting date {d}, extract {extract}")
+    return ctx.to_dict()
+
+
+@stage("land")
+def land(ctx: RunContext) -> dict:
+    config = load_config(ctx.config_path)
+    with duckdb.connect(str(ctx.warehouse)) as con:
+        parsing.create_macros(con)
+        landed = land_extract(con, Path(ctx.extract_dir))
+        con.execute("CREATE OR REPLACE TABLE meta.strategic_leads (area_id VARCHAR, lead_name VARCHAR)")
+        pairs = sorted(config.lead_for_area().items())
+        if pairs:
+            con.executemany("INSERT INTO meta.strategic_leads VALUES (?, ?)", pairs)
+        con.execute("CREATE OR REPLACE TABLE meta.run AS SELECT ? AS run_id, CAST(? AS DATE) AS reporting_date, "
+                    "? AS authority_code, ? AS authority_name",
+                    [ctx.run_id, ctx.reporting_date, config.authority_code, config.authority_name])
+    (ctx.build_dir / "landed.json").write_text(json.dumps([t.__dict__ for t in landed], indent=2))
+    present = sum(t.present for t in landed)
+    progress.say(f"      landed {present} tables, {sum(t.rows for t in landed):,} rows; "
+                 f"{len(landed) - present} tables absent")
+    return ctx.to_dict()
+
+
+@stage("transform")
+def transform(ctx: RunContext) -> dict:
+    config = load_config(ctx.config_path)
+    nodes = run_dbt_build(ctx.warehouse, ctx.build_dir, dbt_vars(config, ctx.reporting_date))
+    (ctx.build_dir / "dbt_results.json").write_text(json.dumps(nodes, indent=2))
+    progress.say(f"      dbt: {sum(n['status'] == 'success' for n in nodes)} models built, "
+                 f"{sum(n['status'] == 'pass' for n in nodes)} tests passed")
+    return ctx.to_dict()
+
+
+@stage("validate")
+def validate(ctx: RunContext) -> dict:
+    from .quality import run_quality_suites
+    from .quality_attribution import store_recording_gaps
+
+    with duckdb.connect(str(ctx.warehouse)) as con:
+        result = run_quality_suites(con, rule_catalogue(), ctx.d, ctx.build_dir / "data_docs", ctx.run_id)
+        store_recording_gaps(con, result.gaps)
+    (ctx.build_dir / "suites.json").write_text(json.dumps(result.suites, indent=2, default=str))
+    progress.say(f"      {len(result.gaps):,} recording gaps found by {len(result.suites)} suites")
+    return ctx.to_dict()
+
+
+@stage("publish")
+def publish(ctx: RunContext) -> dict:
+    from .publish.csv_outputs import write_csv_outputs
+    from .publish.history import record_run
+    from .publish.lead_outputs import write_workbooks
+    from .publish.manifest import write_manifest
+
+    config = load_config(ctx.config_path)
+    out = Path(ctx.out_dir)
+    published_history = out / "history.duckdb"
+    if published_history.exists():
+        shutil.copy2(published_history, ctx.history)
+    with duckdb.connect(str(ctx.warehouse)) as con:
+        con.execute(f"ATTACH '{ctx.history}' AS history")
+        record_run(con, "history", ctx.d, ctx.run_id, config.retention_days)
+        counts = write_csv_outputs(con, ctx.build_dir)
+        workbooks = write_workbooks(con, ctx.build_dir / "exceptions", config, ctx.reporting_date)
+        con.execute("DETACH history")
+    summary = write_manifest(ctx, config, counts, workbooks)
+    entries = swap.swap_in(ctx.build_dir, out)
+    shutil.rmtree(ctx.build_dir, ignore_errors=True)
+    try:
+        (out / BUILD_ROOT).rmdir()
+    except OSError:
+        pass
+    summary["published"] = entries
+    return summary

@@ -1,0 +1,43 @@
+"""The short summary printed after a successful run: exceptions per measure and per lead, and where the
+files are."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .catalogue import measure_catalogue
+
+
+def print_summary(out: Path, seconds: float, log_file: Path) -> None:
+    manifest = json.loads((out / "run_manifest.json").read_text())
+    exceptions = pd.read_csv(out / "exceptions" / "exceptions.csv", dtype=str, keep_default_na=False)
+    kpis = pd.read_csv(out / "kpis" / "kpi_values.csv", dtype=str, keep_default_na=False)
+    gaps = pd.read_csv(out / "dq" / "recording_gaps.csv", dtype=str, keep_default_na=False)
+    measures = measure_catalogue()
+    lines = [f"Run complete for {manifest['authority']['name']} as at {manifest['reporting_date']} "
+             f"in {seconds:.0f} s.", "", "Exceptions by measure (overdue / due soon / watch):"]
+    unavailable = {r.kpi_id: r.note for r in kpis[(kpis.level == "la") & (kpis.note != "")].itertuples()}
+    for kpi_id, spec in measures["exception_measures"].items():
+        rows = exceptions[exceptions.kpi_id == kpi_id]
+        counts = rows.status.value_counts()
+        note = ""
+        if any(t in (unavailable.get(r, "") or "") for r in unavailable for t in spec.get("requires", [])) \
+                and rows.empty:
+            note = "  (not available: a source table is missing)"
+        lines.append(f"  {kpi_id:<22} {counts.get('overdue', 0):>6} / {counts.get('due_soon', 0):>6} / "
+                     f"{counts.get('watch', 0):>6}{note}")
+    lines += ["", "Rates (authority):"]
+    for r in kpis[kpis.level == "la"].itertuples():
+        value = f"{float(r.value):.1%}" if r.value else "-"
+        detail = r.note if r.note else f"{r.numerator}/{r.denominator}"
+        lines.append(f"  {r.kpi_id:<22} {value:>7}  {detail}")
+    lines += ["", "Exceptions and recording gaps by strategic lead:"]
+    for lead, info in sorted(manifest["workbooks"].items()):
+        lines.append(f"  {lead:<30} {info['exceptions']:>6} exceptions  {info['recording_gaps']:>6} gaps  "
+                     f"{info['file']}")
+    lines += ["", f"Recording gaps: {len(gaps):,} (dq/recording_gaps.csv)",
+              f"Outputs in {out}: exceptions/exceptions.csv, kpis/kpi_values.csv, dq/recording_gaps.csv, "
+              "data_docs/index.html, warehouse.duckdb, history.duckdb", f"Log: {log_file}"]
+    print("\n".join(lines))

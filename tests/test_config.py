@@ -1,0 +1,69 @@
+"""Configuration (contract.md "Configuration"): defaults from kpis.md, and every bad key or value named."""
+import pytest
+
+from csc_compliance.config import load_config, parse_config
+from csc_compliance.errors import ConfigError
+
+
+def test_defaults_are_exactly_kpis_md():
+    s = parse_config({}).local_standards
+    assert s["cp_visit"] == {"every": 10, "unit": "working_days"}
+    assert s["cin_visit"] == {"every": 20, "unit": "working_days"}
+    assert s["core_group_interval"] == {"every": 6, "unit": "weeks"}
+    assert s["cin_review"] == {"every": 3, "unit": "months"}
+    assert s["supervision"] == {"every": 1, "unit": "months"}
+    assert s["no_plan_grace"] == {"every": 10, "unit": "working_days"}
+    assert s["plo"] == {"watch_weeks": 16, "red_weeks": 26}
+    assert s["cp_duration"] == {"watch_months": 18, "red_months": 24}
+    assert s["caseload_threshold"] == 25
+    assert s["due_soon_horizon_working_days"] == 5
+    assert s["allocated_worker_roles"] == ["ALLOCATED CASE WORKER", "CW"]
+    assert s["manager_job_title_pattern"] == "(?i)manager"
+    assert s["long_term_placement_types"] == ["U1", "U4"]
+    assert parse_config({}).retention_days == 730
+
+
+def test_a_standard_can_be_changed_partly():
+    c = parse_config({"local_standards": {"cp_visit": {"every": 15}}, "authority": {"code": "LA9", "name": "Nine"},
+                      "strategic_leads": [{"name": "Lead N", "area_ids": ["A1", "A3"]},
+                                          {"name": "Lead S", "area_id": "A2", "email": "s@example.org"}]})
+    assert c.local_standards["cp_visit"] == {"every": 15, "unit": "working_days"}
+    assert c.lead_for_area() == {"A1": "Lead N", "A3": "Lead N", "A2": "Lead S"}
+    assert (c.authority_code, c.authority_name) == ("LA9", "Nine")
+
+
+@pytest.mark.parametrize("raw, named", [
+    ({"colour": "blue"}, "colour"),
+    ({"local_standards": {"cp_visits": {"every": 10}}}, "local_standards.cp_visits"),
+    ({"local_standards": {"cp_visit": {"every": 10, "unit": "fortnights"}}}, "local_standards.cp_visit.unit"),
+    ({"local_standards": {"cp_visit": {"every": 0}}}, "local_standards.cp_visit.every"),
+    ({"local_standards": {"cp_visit": {"every": "ten"}}}, "local_standards.cp_visit.every"),
+    ({"local_standards": {"cp_visit": {"often": 3}}}, "local_standards.cp_visit.often"),
+    ({"local_standards": {"plo": {"watch_weeks": 30, "red_weeks": 26}}}, "local_standards.plo"),
+    ({"local_standards": {"caseload_threshold": -1}}, "local_standards.caseload_threshold"),
+    ({"local_standards": {"manager_job_title_pattern": "(unclosed"}}, "local_standards.manager_job_title_pattern"),
+    ({"local_standards": {"allocated_worker_roles": []}}, "local_standards.allocated_worker_roles"),
+    ({"strategic_leads": [{"area_ids": ["A1"]}]}, "strategic_leads[0].name"),
+    ({"strategic_leads": [{"name": "X", "area_ids": ["A1"]}, {"name": "Y", "area_ids": ["A1"]}]},
+     "strategic_leads[1].area_ids"),
+    ({"strategic_leads": [{"name": "X", "areas": ["A1"]}]}, "strategic_leads[0].areas"),
+    ({"history": {"retention_days": 0}}, "history.retention_days"),
+    ({"authority": {"code": "a/b"}}, "authority.code"),
+])
+def test_bad_configuration_is_refused_naming_the_key(raw, named):
+    with pytest.raises(ConfigError) as err:
+        parse_config(raw, "test.yml")
+    assert named in str(err.value) and "test.yml" in str(err.value)
+
+
+def test_unreadable_or_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nope.yml")
+    bad = tmp_path / "bad.yml"
+    bad.write_text("local_standards: [unclosed")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(bad)
+    listy = tmp_path / "list.yml"
+    listy.write_text("- a\n- b\n")
+    with pytest.raises(ConfigError, match="mapping"):
+        load_config(listy)

@@ -1,0 +1,157 @@
+"""Reading and landing the extract (contract.md "Input"): accepted variants land the same values; what
+stops a run names the file, the column and, where there is one, the row."""
+import duckdb
+import pytest
+
+from csc_compliance import parsing
+from csc_compliance.errors import ExtractError
+from csc_compliance.extract import land_extract, read_manifest
+from extract_builder import write_extract, write_table
+
+
+def land(folder):
+    con = duckdb.connect()
+    parsing.create_macros(con)
+    return con, {t.table: t for t in land_extract(con, folder)}
+
+
+PEOPLE = [{"pers_person_id": "P1", "pers_dob": "2015-01-02"}, {"pers_person_id": "P2", "pers_dob": ""}]
+
+
+def test_absent_tables_land_empty_and_are_recorded(tmp_path):
+    write_extract(tmp_path, {"ssd_person": PEOPLE}, all_tables=False, with_org=False)
+    con, landed = land(tmp_path)
+    assert landed["ssd_person"].present and landed["ssd_person"].rows == 2
+    assert not landed["ssd_cp_plans"].present
+    assert con.execute("select count(*) from raw.ssd_cp_plans").fetchone() == (0,)
+    assert con.execute("select present from meta.table_availability where table_name='ssd_cp_plans'").fetchone() == (False,)
+
+
+def test_values_land_as_text_with_file_row_numbers_and_empty_as_null(tmp_path):
+    write_extract(tmp_path, {"ssd_person": PEOPLE}, all_tables=False, with_org=False)
+    con, _ = land(tmp_path)
+    rows = con.execute("select pers_person_id, pers_dob, _row_number from raw.ssd_person order by _row_number").fetchall()
+    assert rows == [("P1", "2015-01-02", 1), ("P2", None, 2)]
+
+
+def test_bom_crlf_quoted_newlines_extra_columns_and_case(tmp_path):
+    text = ('\ufeffPERS_PERSON_ID,pers_dob,unknown_extra,pers_forename\r\n'
+            'P1,2015-01-02,x,"Ann, ""Annie""\r\nSmith"\r\nP2,02/03/2016,,\r\n')
+    (tmp_path / "ssd_person.csv").write_bytes(text.encode("utf-8"))
+    (tmp_path / "notes.txt").write_text("ignored")
+    con, _ = land(tmp_path)
+    rows = con.execute("select pers_person_id, csc_parse_date(pers_dob), pers_forename from raw.ssd_person "
+                       "order by _row_number").fetchall()
+    assert [r[0] for r in rows] == ["P1", "P2"]
+    assert str(rows[1][1]) == "2016-03-02"
+    assert rows[0][2] == 'Ann, "Annie"\r\nSmith'
+    assert "unknown_extra" not in [c[0] for c in con.execute("describe raw.ssd_person").fetchall()]
+
+
+def test_parquet_with_native_types_lands_like_csv(tmp_path):
+    con = duckdb.connect()
+    con.execute(f"""copy (select 'P1' as pers_person_id, date '2015-01-02' as pers_dob
+                         union all select 'P2', null) to '{tmp_path / "ssd_person.parquet"}' (format parquet)""")
+    con2, landed = land(tmp_path)
+    assert con2.execute("select pers_person_id, pers_dob, _row_number from raw.ssd_person order by 3").fetchall() == [
+        ("P1", "2015-01-02", 1), ("P2", None, 2)]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-02-29", "2024-02-29"), ("2024-02-29 00:00:00", "2024-02-29"), ("2024-02-29 13:45:00.123", "2024-02-29"),
+    ("29/02/2024", "2024-02-29"), ("2024-02-30", None), ("31/02/2024", None), ("not known", None), ("", None),
+    ("20240229", None),
+])
+def test_date_parsing(value, expected):
+    con = duckdb.connect()
+    parsing.create_macros(con)
+    got = con.execute("select csc_parse_date(?)", [value]).fetchone()[0]
+    assert (str(got) if got else None) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Y", True), ("y", True), ("Yes", True), ("1", True), ("TRUE", True), ("N", False), ("no", False),
+    ("0", False), ("False", False), ("Maybe", None), (None, None),
+])
+def test_flag_parsing(value, expected):
+    con = duckdb.connect()
+    parsing.create_macros(con)
+    assert con.execute("select csc_parse_flag(?)", [value]).fetchone()[0] is expected
+
+
+def test_json_flag_reads_upper_case_keys():
+    con = duckdb.connect()
+    parsing.create_macros(con)
+    q = "select csc_json_flag(?, 'CP_CONFERENCE_FLAG')"
+    assert con.execute(q, ['{"NFA_FLAG":"N","CP_CONFERENCE_FLAG":"Y"}']).fetchone()[0] is True
+    assert con.execute(q, ['{"NFA_FLAG":"N"}']).fetchone()[0] is None
+    assert con.execute(q, ['not json']).fetchone()[0] is None
+
+
+# --- what stops a run -------------------------------------------------------------------------------
+
+def test_missing_required_column_names_file_and_column(tmp_path):
+    write_table(tmp_path, "ssd_cin_assessments", [{"cina_assessment_id": "A1"}],
+                columns=["cina_assessment_id", "cina_person_id", "cina_referral_id", "cina_assessment_auth_date",
+                         "cina_assessment_outcome_nfa"])
+    with pytest.raises(ExtractError) as err:
+        land(tmp_path)
+    assert "ssd_cin_assessments.csv" in str(err.value) and "cina_assessment_start_date" in str(err.value)
+    assert err.value.column == "cina_assessment_start_date"
+
+
+def test_ragged_row_names_the_row(tmp_path):
+    (tmp_path / "ssd_person.csv").write_text("pers_person_id,pers_dob\nP1,2015-01-01\nP2,2015-01-01,extra\n")
+    with pytest.raises(ExtractError) as err:
+        land(tmp_path)
+    assert err.value.file == "ssd_person.csv" and err.value.row == 2
+    assert "3 fields where the header has 2" in str(err.value)
+
+
+def test_short_row_names_the_row(tmp_path):
+    (tmp_path / "ssd_person.csv").write_text("pers_person_id,pers_dob\nP1,2015-01-01\nP2,2015-01-01\nP3\n")
+    with pytest.raises(ExtractError) as err:
+        land(tmp_path)
+    assert err.value.row == 3
+
+
+def test_not_utf8_names_the_row(tmp_path):
+    (tmp_path / "ssd_person.csv").write_bytes(b"pers_person_id,pers_dob\nP1,2015-01-01\nP\xe9,2015-01-01\n")
+    with pytest.raises(ExtractError) as err:
+        land(tmp_path)
+    assert err.value.file == "ssd_person.csv" and err.value.row == 2 and "UTF-8" in str(err.value)
+
+
+def test_empty_file_without_header(tmp_path):
+    (tmp_path / "ssd_person.csv").write_bytes(b"")
+    with pytest.raises(ExtractError, match="ssd_person.csv.*empty"):
+        land(tmp_path)
+
+
+def test_corrupt_parquet(tmp_path):
+    (tmp_path / "ssd_person.parquet").write_bytes(b"PAR1 this is not parquet")
+    with pytest.raises(ExtractError, match="ssd_person.parquet.*Parquet"):
+        land(tmp_path)
+
+
+def test_table_given_twice(tmp_path):
+    write_table(tmp_path, "ssd_person", PEOPLE)
+    (tmp_path / "ssd_person.parquet").write_bytes(b"")
+    with pytest.raises(ExtractError, match="given twice"):
+        land(tmp_path)
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(ExtractError, match="does not exist"):
+        land(tmp_path / "nope")
+
+
+def test_manifest(tmp_path):
+    (tmp_path / "manifest.json").write_text('{"as_at": "2026-11-20", "authority": "LA1"}')
+    assert str(read_manifest(tmp_path)["as_at"]) == "2026-11-20"
+    (tmp_path / "manifest.json").write_text('{"as_at": "2026-02-30"}')
+    with pytest.raises(ExtractError, match="manifest.json.*as_at"):
+        read_manifest(tmp_path)
+    (tmp_path / "manifest.json").write_text('{"as_at": ')
+    with pytest.raises(ExtractError, match="manifest.json.*JSON"):
+        read_manifest(tmp_path)
