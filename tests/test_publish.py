@@ -1,0 +1,106 @@
+"""Publishing: the swap never leaves a half-published folder; workbooks keep formula-like text as text."""
+import datetime as dt
+import json
+
+import duckdb
+import openpyxl
+import pandas as pd
+
+from csc_compliance.publish import swap
+from csc_compliance.publish.history import record_run
+from csc_compliance.publish.workbooks import workbook_filename, write_lead_workbook
+
+
+def _build(root, text):
+    (root / "exceptions").mkdir(parents=True)
+    (root / "exceptions" / "exceptions.csv").write_text(text)
+    (root / "warehouse.duckdb").write_text(text)
+
+
+def test_swap_replaces_every_entry(tmp_path):
+    out, build = tmp_path / "out", tmp_path / "out" / ".csc-build" / "r2"
+    _build(out, "old")
+    _build(build, "new")
+    swap.swap_in(build, out)
+    assert (out / "exceptions" / "exceptions.csv").read_text() == "new"
+    assert (out / "warehouse.duckdb").read_text() == "new"
+    assert not (out / swap.JOURNAL).exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".csc-previous")]
+
+
+def test_an_interrupted_swap_is_finished_by_recover(tmp_path):
+    out, build = tmp_path / "out", tmp_path / "out" / ".csc-build" / "r2"
+    _build(out, "old")
+    _build(build, "new")
+    previous = out / ".csc-previous-r2"
+    # the journal was written and one entry moved when the run was killed
+    (out / swap.JOURNAL).write_text(json.dumps({"build": str(build), "previous": str(previous),
+                                                "entries": ["warehouse.duckdb", "exceptions"]}))
+    previous.mkdir()
+    (out / "warehouse.duckdb").rename(previous / "warehouse.duckdb")
+    (build / "warehouse.duckdb").rename(out / "warehouse.duckdb")
+    assert swap.recover(out)
+    assert (out / "exceptions" / "exceptions.csv").read_text() == "new"
+    assert (out / "warehouse.duckdb").read_text() == "new"
+    assert not swap.recover(out)
+
+
+def test_workbook_filename():
+    assert workbook_filename("Lead South & East") == "Lead South _ East.xlsx"
+    assert workbook_filename("../etc/passwd") == "___etc_passwd.xlsx"
+    assert workbook_filename("Área Norte-1_b") == "Área Norte-1_b.xlsx"
+
+
+def test_formula_like_values_stay_text_and_dates_are_dates(tmp_path):
+    rows = pd.DataFrame([{
+        "kpi_id": "CP_VISIT", "person_id": "=HYPERLINK(\"http://x\")", "record_id": "+1+2", "status": "overdue",
+        "flag": "-5", "due_date": dt.date(2024, 12, 16), "days_overdue": 4, "working_days_overdue": 4,
+        "first_seen_date": dt.date(2024, 12, 20), "worker_id": "@SUM(A1)", "team_id": "T1", "area_id": "A1"}])
+    gaps = pd.DataFrame(columns=["rule_id", "severity", "table", "row_number", "record_id", "person_id", "column",
+                                 "message", "worker_id", "team_id", "area_id"])
+    path = tmp_path / "lead.xlsx"
+    write_lead_workbook(path, "Lead", rows, gaps, "2024-12-20", {})
+    wb = openpyxl.load_workbook(path)
+    ws = wb["CP_VISIT"]
+    values = [c.value for c in ws[2]]
+    assert values[:4] == ['=HYPERLINK("http://x")', "+1+2", "overdue", "-5"]
+    assert all(c.data_type == "s" for c in ws[2][:4])
+    assert isinstance(ws["E2"].value, dt.datetime) and ws["E2"].value.date() == dt.date(2024, 12, 16)
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+
+
+def test_an_empty_workbook_says_there_is_nothing_to_act_on(tmp_path):
+    empty = pd.DataFrame(columns=["kpi_id", "status", "days_overdue", "due_date", "record_id"])
+    write_lead_workbook(tmp_path / "e.xlsx", "Lead", empty, empty, "2024-12-20", {})
+    ws = openpyxl.load_workbook(tmp_path / "e.xlsx")["Summary"]
+    assert "Nothing to act on" in " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+
+
+def test_first_seen_date_follows_the_unbroken_run_of_listings(tmp_path):
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{tmp_path / 'h.duckdb'}' AS history")
+    con.execute("CREATE SCHEMA marts")
+    con.execute("CREATE TABLE marts.fct_kpi_values (kpi_id VARCHAR, level VARCHAR, unit_id VARCHAR, unit_name VARCHAR,"
+                " numerator BIGINT, denominator BIGINT, value DOUBLE, note VARCHAR)")
+
+    def night(day, items):
+        con.execute("CREATE OR REPLACE TABLE marts.fct_exceptions AS SELECT * FROM (VALUES "
+                    + ", ".join(f"('K', 'P', '{i}', NULL, NULL, NULL, 'L', 'overdue', NULL, NULL::DATE, NULL::BIGINT,"
+                                f" NULL::BIGINT)" for i in items)
+                    + ") t(kpi_id, person_id, record_id, worker_id, team_id, area_id, lead, status, flag, due_date,"
+                      " days_overdue, working_days_overdue)" if items else
+                    "CREATE OR REPLACE TABLE marts.fct_exceptions AS SELECT 'K' kpi_id, 'P' person_id, 'x' record_id,"
+                    " NULL worker_id, NULL team_id, NULL area_id, 'L' lead, 'overdue' status, NULL flag,"
+                    " NULL::DATE due_date, NULL::BIGINT days_overdue, NULL::BIGINT working_days_overdue WHERE false")
+        record_run(con, "history", day, f"run-{day}", 730)
+        return dict(con.execute("SELECT record_id, first_seen_date FROM marts.exceptions_published").fetchall())
+
+    d = dt.date
+    assert night(d(2024, 1, 1), ["a", "b"]) == {"a": d(2024, 1, 1), "b": d(2024, 1, 1)}
+    assert night(d(2024, 1, 2), ["a"]) == {"a": d(2024, 1, 1)}
+    # b resolved on the 2nd and returns on the 3rd: its run starts again
+    assert night(d(2024, 1, 3), ["a", "b"]) == {"a": d(2024, 1, 1), "b": d(2024, 1, 3)}
+    # re-running a date replaces that date's rows
+    assert night(d(2024, 1, 3), ["b"]) == {"b": d(2024, 1, 3)}
+    assert night(d(2024, 1, 4), ["a"]) == {"a": d(2024, 1, 4)}
+    assert con.execute("SELECT count(*) FROM history.runs").fetchone() == (4,)
