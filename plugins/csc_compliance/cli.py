@@ -44,6 +44,19 @@ def _fail(message: str, log_file: Path | None = None) -> int:
     return 1
 
 
+def _lock_output(out: Path):
+    """One run at a time per output folder: the lock lives as long as this process."""
+    import fcntl
+
+    fh = open(out / ".csc.lock", "a+")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        return None
+    return fh
+
+
 def _redirect_output(log_file: Path) -> int:
     """Send everything libraries print to the log file; return a descriptor for the real terminal."""
     terminal = os.dup(1)
@@ -78,6 +91,10 @@ def command_run(args) -> int:
         load_config(args.config)
     except CscError as exc:
         return _fail(str(exc))
+    out.mkdir(parents=True, exist_ok=True)
+    lock = _lock_output(out)
+    if lock is None:
+        return _fail(f"another run is using the output folder {out}; wait for it to finish.")
     run_label = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     log_file = out / "logs" / f"run-{run_label}.log"
     conf = {"extract_dir": str(extract), "out_dir": str(out), "as_at": args.as_at or "",

@@ -21,6 +21,7 @@ def dbt_vars(config: Config, reporting_date: str) -> dict:
         "measure_requires": {k: v.get("requires", []) for k, v in
                              {**measures["exception_measures"], **measures["rate_measures"]}.items()},
         "rate_measures": list(measures["rate_measures"]),
+        "count_measures": [k for k, v in measures["rate_measures"].items() if v.get("count")],
     }
 
 

@@ -77,6 +77,15 @@ def resolve_reporting_date(as_at: str | None, extract_dir: Path, run_date: dt.da
 def prepare(run_id: str, extract_dir: str, out_dir: str, as_at: str | None, config_path: str | None,
             run_date: dt.date | None = None) -> dict:
     """Check the inputs that need no reading of data, finish any interrupted publish, make the build folder."""
+    try:
+        return _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date)
+    except Exception as exc:
+        failed = RunContext(run_id, extract_dir, str(Path(out_dir).expanduser().resolve()), "", config_path, "")
+        write_error(failed, "prepare", exc)
+        raise
+
+
+def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date) -> dict:
     start = time.perf_counter()
     progress.say(f"[1/{len(STAGES)}] prepare ...")
     extract = Path(extract_dir).expanduser().resolve()
@@ -163,8 +172,10 @@ def publish(ctx: RunContext) -> dict:
         record_run(con, "history", ctx.d, ctx.run_id, config.retention_days)
         counts = write_csv_outputs(con, ctx.build_dir)
         workbooks = write_workbooks(con, ctx.build_dir / "exceptions", config, ctx.reporting_date)
+        unavailable = dict(con.execute("SELECT kpi_id, missing_tables FROM intermediate.int_measure_availability "
+                                       "WHERE NOT is_available ORDER BY kpi_id").fetchall())
         con.execute("DETACH history")
-    summary = write_manifest(ctx, config, counts, workbooks)
+    summary = write_manifest(ctx, config, counts, workbooks, unavailable)
     entries = swap.swap_in(ctx.build_dir, out)
     shutil.rmtree(ctx.build_dir, ignore_errors=True)
     try:

@@ -18,20 +18,23 @@ def print_summary(out: Path, seconds: float, log_file: Path) -> None:
     measures = measure_catalogue()
     lines = [f"Run complete for {manifest['authority']['name']} as at {manifest['reporting_date']} "
              f"in {seconds:.0f} s.", "", "Exceptions by measure (overdue / due soon / watch):"]
-    unavailable = {r.kpi_id: r.note for r in kpis[(kpis.level == "la") & (kpis.note != "")].itertuples()}
-    for kpi_id, spec in measures["exception_measures"].items():
-        rows = exceptions[exceptions.kpi_id == kpi_id]
-        counts = rows.status.value_counts()
-        note = ""
-        if any(t in (unavailable.get(r, "") or "") for r in unavailable for t in spec.get("requires", [])) \
-                and rows.empty:
-            note = "  (not available: a source table is missing)"
+    unavailable = manifest.get("measures_not_available", {})
+    for kpi_id in measures["exception_measures"]:
+        counts = exceptions[exceptions.kpi_id == kpi_id].status.value_counts()
+        if kpi_id in unavailable:
+            lines.append(f"  {kpi_id:<22} {unavailable[kpi_id]}")
+            continue
         lines.append(f"  {kpi_id:<22} {counts.get('overdue', 0):>6} / {counts.get('due_soon', 0):>6} / "
-                     f"{counts.get('watch', 0):>6}{note}")
+                     f"{counts.get('watch', 0):>6}")
     lines += ["", "Rates (authority):"]
     for r in kpis[kpis.level == "la"].itertuples():
-        value = f"{float(r.value):.1%}" if r.value else "-"
-        detail = r.note if r.note else f"{r.numerator}/{r.denominator}"
+        if r.note:
+            value, detail = "-", r.note
+        elif r.denominator == "":                      # a count: the number itself
+            value, detail = r.numerator, "(count)"
+        else:
+            value = f"{float(r.value):.1%}" if r.value else "-"
+            detail = f"{r.numerator}/{r.denominator}"
         lines.append(f"  {r.kpi_id:<22} {value:>7}  {detail}")
     lines += ["", "Exceptions and recording gaps by strategic lead:"]
     for lead, info in sorted(manifest["workbooks"].items()):

@@ -13,16 +13,46 @@
 with items as (
     select * from {{ ref('int_measure_assess_45wd') }}
     union all
+    select * from {{ ref('int_measure_s47_icpc_15wd') }}
+    union all
+    select * from {{ ref('int_measure_core_group_first') }}
+    union all
+    select * from {{ ref('int_measure_core_group_interval') }}
+    union all
     select * from {{ ref('int_measure_cp_visit') }}
     union all
+    select * from {{ ref('int_measure_cp_review') }}
+    union all
+    select * from {{ ref('int_measure_cin_visit') }}
+    union all
+    select * from {{ ref('int_measure_cin_review') }}
+    union all
+    select * from {{ ref('int_measure_cla_visit') }}
+    union all
+    select * from {{ ref('int_measure_cla_review') }}
+    union all
+    select * from {{ ref('int_measure_pathway_plan_review') }}
+    union all
     select * from {{ ref('int_measure_no_current_plan') }}
+    union all
+    select * from {{ ref('int_measure_plo_duration') }}
+    union all
+    select * from {{ ref('int_measure_cp_duration') }}
+    union all
+    select * from {{ ref('int_measure_unallocated') }}
+    union all
+    select * from {{ ref('int_measure_manager_held') }}
+    union all
+    select * from {{ ref('int_measure_caseload') }}
+    union all
+    select * from {{ ref('int_measure_supervision') }}
 ),
 
 available as (
     select items.*
     from items
-    join {{ ref('int_measure_availability') }} av using (kpi_id)
-    where av.is_available
+    left join {{ ref('int_measure_availability') }} av using (kpi_id)
+    where coalesce(av.is_available, true)
 ),
 
 horizon as (

@@ -22,7 +22,8 @@ def _code_version() -> str:
     return f"{version('csc-compliance')}" + (f"+{sha}" if sha else "")
 
 
-def write_manifest(ctx: RunContext, config: Config, counts: dict, workbooks: dict) -> dict:
+def write_manifest(ctx: RunContext, config: Config, counts: dict, workbooks: dict,
+                   unavailable: dict[str, str]) -> dict:
     build = ctx.build_dir
     read = lambda name: json.loads((build / name).read_text()) if (build / name).exists() else []  # noqa: E731
     config_bytes = open(ctx.config_path, "rb").read() if ctx.config_path else b""
@@ -41,6 +42,7 @@ def write_manifest(ctx: RunContext, config: Config, counts: dict, workbooks: dic
         "dbt": read("dbt_results.json"),
         "quality_suites": read("suites.json"),
         "outputs": counts,
+        "measures_not_available": {k: f"not available: {v} not in the extract" for k, v in unavailable.items()},
         "workbooks": workbooks,
     }
     text = json.dumps(manifest, indent=2, default=str)

@@ -1,0 +1,78 @@
+"""The Data Docs site: GX's own site, plus a "Rules" tab on its index page listing every catalogue rule
+(id, severity, table, column, result tonight, failing rows, or why it was skipped), so auditors find a
+rule by its id from the front page. Only rule metadata and counts reach the site, never a cell value."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from great_expectations.render import RenderedBootstrapTableContent, RenderedTabsContent
+from great_expectations.render.renderer.site_index_page_renderer import SiteIndexPageRenderer
+
+SITE_NAME = "csc_compliance"
+
+_RULE_COLUMNS = [
+    ("rule_id", "Rule"), ("severity", "Severity"), ("table", "Table"), ("column", "Column"),
+    ("kind", "Kind"), ("description", "Description"), ("result", "Result"),
+    ("failing_rows", "Failing rows"), ("dfe_code", "DfE code"),
+]
+
+
+class RulesIndexPageRenderer(SiteIndexPageRenderer):
+    """GX's index page with a first tab listing the rules; configured through the site config."""
+
+    def __init__(self, rules: list[dict] | None = None) -> None:
+        super().__init__()
+        self.rules = rules or []
+
+    def render(self, index_links_dict):  # GX calls this on the instance it built from the site config
+        links = {d.get("expectation_suite_name"): d.get("filepath")
+                 for d in index_links_dict.get("validations_links", [])}
+        document = super().render(index_links_dict)
+        tabs = next((b for s in getattr(document, "sections", []) for b in s.content_blocks
+                     if isinstance(b, RenderedTabsContent)), None)
+        if tabs is not None:
+            tabs.tabs.insert(0, {"tab_name": "Rules", "tab_content": self._rules_table(links)})
+        return document
+
+    def _rules_table(self, links: dict) -> RenderedBootstrapTableContent:
+        data = []
+        for rule in self.rules:
+            row = {field: "" if rule.get(field) is None else str(rule[field]) for field, _ in _RULE_COLUMNS}
+            if links.get(rule.get("table")):
+                row["_table_row_link_path"] = links[rule["table"]]
+            data.append(row)
+        return RenderedBootstrapTableContent(
+            table_columns=[{"field": f, "title": t, "sortable": "true"} for f, t in _RULE_COLUMNS],
+            table_data=data,
+            table_options={"search": "true", "trimOnSearch": "false", "visibleSearch": "true",
+                           "rowStyle": "rowStyleLinks", "rowAttributes": "rowAttributesLinks",
+                           "sortName": "rule_id", "sortOrder": "asc", "pagination": "true",
+                           "iconSize": "sm", "toolbarAlign": "right"},
+            styling={"classes": ["col-12", "ge-index-page-table-container"],
+                     "body": {"classes": ["table-sm", "ge-index-page-validation-results-table"]}},
+        )
+
+
+def prune_empty_folders(data_docs_dir: Path) -> None:
+    """GX removes a previous run's pages from the site but leaves their folders; remove those too."""
+    for section in ("validations", "expectations"):
+        root = Path(data_docs_dir) / section
+        for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts),
+                             reverse=True):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+
+
+def site_config(data_docs_dir: Path, rules: list[dict]) -> dict:
+    """A filesystem site rooted at data_docs_dir (index.html at its root, relative links)."""
+    return {
+        "class_name": "SiteBuilder",
+        "show_how_to_buttons": False,
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                          "base_directory": str(Path(data_docs_dir).resolve())},
+        "site_index_builder": {
+            "class_name": "DefaultSiteIndexBuilder",
+            "renderer": {"module_name": __name__, "class_name": RulesIndexPageRenderer.__name__,
+                         "rules": rules},
+        },
+    }

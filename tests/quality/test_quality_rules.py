@@ -1,0 +1,170 @@
+"""Each rule kind finds exactly the planted failing rows (by raw row number) and nothing else. The
+catalogue and rows are in quality_samples.py, so these tests do not move when the real catalogue grows."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from csc_compliance.quality import QualityError, QualityResult, run_quality_suites, runner
+from csc_compliance.quality import gaps as gaps_module
+from quality_samples import (CATALOGUE, D, DEPARTMENTS, EXPECTED, GAP_COLUMNS, PERSON, PLANS, VISITS,
+                             build_warehouse, rule)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> tuple[QualityResult, object]:
+    tmp = tmp_path_factory.mktemp("quality_rules")
+    con = build_warehouse(tmp / "warehouse.duckdb", CATALOGUE, {
+        "ssd_person": PERSON, "ssd_cp_plans": PLANS, "ssd_cp_visits": VISITS, "ssd_department": DEPARTMENTS})
+    result = run_quality_suites(con, CATALOGUE, D, tmp / "data_docs", "manual__2026-11-23T02:00:00+00:00")
+    yield result, tmp
+    con.close()
+
+
+@pytest.mark.parametrize("rule_id", sorted(EXPECTED))
+def test_each_rule_finds_exactly_the_planted_rows(run, rule_id):
+    gaps = run[0].gaps
+    assert gaps.loc[gaps.rule_id == rule_id, "row_number"].tolist() == EXPECTED[rule_id]
+
+
+def test_no_other_gaps(run):
+    assert set(run[0].gaps.rule_id) == set(EXPECTED)
+    assert len(run[0].gaps) == sum(len(v) for v in EXPECTED.values())
+
+
+def test_gaps_frame_shape_and_order(run):
+    gaps = run[0].gaps
+    assert list(gaps.columns) == GAP_COLUMNS
+    assert gaps["row_number"].dtype == "int64"
+    assert gaps.equals(gaps.sort_values(["rule_id", "table", "row_number"]).reset_index(drop=True))
+
+
+def test_record_and_person_ids(run):
+    gaps = run[0].gaps.set_index(["rule_id", "row_number"])
+    assert gaps.loc[("PERS_ID_UNIQUE", 4), ["record_id", "person_id"]].tolist() == ["P1", "P1"]
+    assert gaps.loc[("PERS_ID_REQUIRED", 2), ["record_id", "person_id"]].tolist() == ["", ""]
+    assert gaps.loc[("CPP_PERSON_EXISTS", 8), ["record_id", "person_id"]].tolist() == ["CP8", "p8"]
+    assert gaps.loc[("CPV_SEEN_VALID", 4), ["record_id", "person_id", "severity"]].tolist() == ["V4", "P1", "warning"]
+    # a table with no person id column: person_id is empty
+    assert gaps.loc[("DEPT_ID_UNIQUE", 3), ["record_id", "person_id", "table"]].tolist() == ["T1", "", "ssd_department"]
+
+
+def test_messages_name_the_column_never_the_value(run):
+    gaps = run[0].gaps
+    row = gaps[(gaps.rule_id == "PERS_DOB_VALID") & (gaps.row_number == 2)].iloc[0]
+    assert row["column"] == "pers_dob"
+    assert row["message"] == ("pers_dob is not a valid date "
+                              "(accepted: YYYY-MM-DD, YYYY-MM-DD HH:MM:SS[.fff], DD/MM/YYYY)")
+    planted = {str(v).strip() for rows in (PERSON, PLANS, VISITS, DEPARTMENTS) for r in rows
+               for k, v in r.items() if v and len(str(v).strip()) >= 5} - {D.isoformat()}
+    for message in gaps["message"].unique():
+        assert not [v for v in planted if v in message], message
+    assert gaps.groupby("rule_id")["message"].nunique().eq(1).all()
+    assert (gaps.apply(lambda g: g["column"] in g["message"], axis=1)).all()
+
+
+def test_reference_to_an_absent_parent_is_skipped(run):
+    suites = {s["suite"]: s for s in run[0].suites}
+    assert "CPV_REFERRAL_EXISTS" in suites["ssd_cp_visits"]["skipped_rules"]
+    assert suites["ssd_cp_visits"]["status"] == "failed"
+    assert suites["ssd_cp_visits"]["expectations"] == 2
+    assert "CPV_REFERRAL_EXISTS" not in set(run[0].gaps.rule_id)
+
+
+def test_suite_summaries(run):
+    suites = {s["suite"]: s for s in run[0].suites}
+    assert set(suites) == {"ssd_person", "ssd_cp_plans", "ssd_cp_visits", "ssd_department"}
+    person = suites["ssd_person"]
+    assert person == {**person, "table": "ssd_person", "expectations": 4, "failed_expectations": 4,
+                      "unexpected_rows": 8, "success": False, "status": "failed"}
+    for s in suites.values():
+        assert set(s) >= {"suite", "table", "expectations", "failed_expectations", "unexpected_rows", "success"}
+
+
+def test_absent_table_is_skipped(tmp_path):
+    con = build_warehouse(tmp_path / "w.duckdb", CATALOGUE, {"ssd_cp_plans": PLANS[:1]})
+    try:
+        result = run_quality_suites(con, CATALOGUE, D, tmp_path / "dd", "r1")
+    finally:
+        con.close()
+    suites = {s["suite"]: s for s in result.suites}
+    assert suites["ssd_person"]["status"] == "skipped" and suites["ssd_person"]["success"] is None
+    assert suites["ssd_person"]["skipped_rules"] == ["PERS_ID_REQUIRED", "PERS_ID_UNIQUE", "PERS_DOB_VALID",
+                                                     "PERS_DOB_NOT_FUTURE"]
+    # the plans table is present, but its reference to ssd_person is skipped since the parent is absent
+    assert suites["ssd_cp_plans"]["skipped_rules"] == ["CPP_PERSON_EXISTS"]
+    assert suites["ssd_cp_plans"]["success"] is True
+    assert result.gaps.empty and list(result.gaps.columns) == GAP_COLUMNS
+    assert not (tmp_path / "dd" / "validations" / "ssd_person").exists()
+    assert (tmp_path / "dd" / "validations" / "ssd_cp_plans").is_dir()
+
+
+def test_empty_present_tables(tmp_path):
+    data = {t: [] for t in CATALOGUE["tables"]}
+    con = build_warehouse(tmp_path / "w.duckdb", CATALOGUE, data)
+    try:
+        result = run_quality_suites(con, CATALOGUE, D, tmp_path / "dd", "r1")
+    finally:
+        con.close()
+    assert result.gaps.empty and list(result.gaps.columns) == GAP_COLUMNS
+    assert all(s["success"] is True for s in result.suites), result.suites
+    assert sum(s["expectations"] for s in result.suites) == len(CATALOGUE["rules"])
+    assert result.data_docs_index.is_file()
+
+
+def test_all_null_columns(tmp_path):
+    """Optional columns absent from the extract land as all-null: never a gap, except `required`."""
+    con = build_warehouse(tmp_path / "w.duckdb", CATALOGUE, {
+        "ssd_person": [{}, {}], "ssd_cp_plans": [{}], "ssd_cp_visits": [{}], "ssd_department": [{}]})
+    try:
+        result = run_quality_suites(con, CATALOGUE, D, tmp_path / "dd", "r1")
+    finally:
+        con.close()
+    assert result.gaps[["rule_id", "row_number"]].values.tolist() == [["PERS_ID_REQUIRED", 1],
+                                                                      ["PERS_ID_REQUIRED", 2]]
+
+
+def test_unknown_kind_is_refused(tmp_path):
+    bad = {**CATALOGUE, "rules": [rule("X", "ssd_person", "pers_dob", "sometimes")]}
+    con = build_warehouse(tmp_path / "w.duckdb", bad, {"ssd_person": []})
+    try:
+        with pytest.raises(ValueError, match="unknown kind"):
+            run_quality_suites(con, bad, D, tmp_path / "dd", "r1")
+    finally:
+        con.close()
+
+
+def test_gx_sees_every_row_not_a_sample(tmp_path):
+    """Enough failing rows that any sampling or partial list would show."""
+    n = 5000
+    con = build_warehouse(tmp_path / "w.duckdb", CATALOGUE, {"ssd_department": []})
+    con.execute(f"""INSERT INTO raw.ssd_department (dept_team_id, _row_number, _source_file)
+                    SELECT CASE WHEN i % 2 = 0 THEN 'T' || i ELSE 'DUP' END, i + 1, 'd.csv'
+                    FROM range({n}) t(i)""")
+    try:
+        result = run_quality_suites(con, CATALOGUE, D, tmp_path / "dd", "r1")
+    finally:
+        con.close()
+    assert result.gaps.row_number.tolist() == list(range(2, n + 1, 2))
+    assert pd.Series(result.gaps.record_id).eq("DUP").all()
+
+
+def test_gx_evaluation_error_stops_the_run():
+    """An expectation GX could not evaluate must not read as 'no failing rows'."""
+    result = SimpleNamespace(
+        exception_info={"metric-id": {"raised_exception": True, "exception_message": "boom"}},
+        expectation_config=SimpleNamespace(meta={"rule_id": "PERS_DOB_NOT_FUTURE"}))
+    with pytest.raises(QualityError, match="PERS_DOB_NOT_FUTURE.*boom"):
+        runner._raise_on_exceptions("ssd_person", SimpleNamespace(results=[result]))
+
+
+def test_a_partial_index_list_is_refused():
+    assert gaps_module.failing_rows({"unexpected_count": 2, "unexpected_index_list": [
+        {"_row_number": ["3", "7"]}]}, "R").tolist() == [3, 7]
+    assert gaps_module.failing_rows({"unexpected_count": 2, "unexpected_index_list": [
+        {"_row_number": 3, "x": 1}, {"_row_number": 7, "x": 2}]}, "R").tolist() == [3, 7]
+    with pytest.raises(gaps_module.GapExtractionError):
+        gaps_module.failing_rows({"unexpected_count": 3, "unexpected_index_list": [
+            {"_row_number": ["3", "7"]}]}, "R")

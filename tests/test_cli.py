@@ -1,0 +1,46 @@
+"""The command line's own bad input: a clear message, no traceback, nothing written to the outputs."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = [sys.executable, "-m", "csc_compliance.cli"]
+
+
+def run(*args):
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_missing_extract_folder(tmp_path):
+    r = run("run", "--extract", str(tmp_path / "nope"), "--as-at", "2026-11-20", "--out", str(tmp_path / "out"))
+    assert r.returncode == 1
+    assert "does not exist" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_impossible_reporting_date(tmp_path):
+    r = run("run", "--extract", str(tmp_path), "--as-at", "2026-02-30", "--out", str(tmp_path / "out"))
+    assert r.returncode == 2 and "not a real date" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_bad_configuration_names_the_key(tmp_path):
+    cfg = tmp_path / "c.yml"
+    cfg.write_text("local_standards:\n  cp_visit: {every: 10, unit: fortnights}\n")
+    r = run("run", "--extract", str(tmp_path), "--as-at", "2026-11-20", "--out", str(tmp_path / "out"),
+            "--config", str(cfg))
+    assert r.returncode == 1
+    assert "local_standards.cp_visit.unit" in r.stderr and "fortnights" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_table_given_twice_is_refused_before_anything_runs(tmp_path):
+    (tmp_path / "ssd_person.csv").write_text("pers_person_id,pers_dob\n")
+    (tmp_path / "ssd_person.parquet").write_bytes(b"")
+    r = run("run", "--extract", str(tmp_path), "--as-at", "2026-11-20", "--out", str(tmp_path / "out"))
+    assert r.returncode == 1 and "given twice" in r.stderr
+
+
+def test_help_lists_both_commands():
+    r = run("--help")
+    assert r.returncode == 0 and "run" in r.stdout and "generate" in r.stdout

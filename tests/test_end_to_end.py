@@ -1,0 +1,130 @@
+"""End to end: the nightly DAG, in-process through the CLI, on a generated extract. Asserts the planted
+outcomes, every output of the contract, the routing of workbooks, and that a failed run publishes nothing."""
+import csv
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+AS_AT = "2026-11-20"
+CONFIG = Path(__file__).resolve().parent.parent / "demo" / "config.yml"
+CLI = [sys.executable, "-m", "csc_compliance.cli"]
+
+
+def cli(*args):
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=900)
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def tree_digest(out: Path) -> dict[str, str]:
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file() and "logs" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    extract, out = root / "extract", root / "out"
+    gen = cli("generate", "--profile", "demo", "--seed", "7", "--as-at", AS_AT, "--out", str(extract))
+    assert gen.returncode == 0, gen.stderr
+    result = cli("run", "--extract", str(extract), "--as-at", AS_AT, "--out", str(out), "--config", str(CONFIG))
+    assert result.returncode == 0, result.stderr + result.stdout
+    return {"root": root, "extract": extract, "out": out, "result": result,
+            "planted": json.loads((extract / "_planted.json").read_text())}
+
+
+def test_every_contract_output_exists(run):
+    out = run["out"]
+    for rel in ("warehouse.duckdb", "history.duckdb", "exceptions/exceptions.csv", "kpis/kpi_values.csv",
+                "dq/recording_gaps.csv", "data_docs/index.html", "run_manifest.json"):
+        assert (out / rel).is_file(), rel
+    header = next(csv.reader(open(out / "exceptions/exceptions.csv")))
+    assert header[:13] == ["kpi_id", "person_id", "record_id", "worker_id", "team_id", "area_id", "lead", "status",
+                           "flag", "due_date", "days_overdue", "working_days_overdue", "first_seen_date"]
+    assert next(csv.reader(open(out / "kpis/kpi_values.csv"))) == [
+        "kpi_id", "level", "unit_id", "unit_name", "numerator", "denominator", "value", "note"]
+    assert next(csv.reader(open(out / "dq/recording_gaps.csv"))) == [
+        "rule_id", "severity", "table", "row_number", "record_id", "person_id", "column", "message", "worker_id",
+        "team_id", "area_id", "lead"]
+    assert not (out / ".csc-build").exists()
+
+
+def test_planted_outcomes(run):
+    rows = {(r["kpi_id"], r["record_id"]): r for r in read_csv(run["out"] / "exceptions/exceptions.csv")}
+    planted = [p for p in run["planted"] if p["kpi_id"] in ("ASSESS_45WD", "CP_VISIT", "NO_CURRENT_PLAN")]
+    assert len(planted) >= 9
+    for p in planted:
+        got = rows.get((p["kpi_id"], p["record_id"]))
+        if p["status"] == "none":
+            assert got is None, p
+            continue
+        assert got is not None, p
+        assert got["status"] == p["status"], (p, got)
+        assert got["due_date"] == (p["due_date"] or ""), (p, got)
+        if p.get("days_overdue") is not None:
+            assert int(got["days_overdue"]) == p["days_overdue"], (p, got)
+        for key in ("worker_id", "team_id", "area_id"):
+            if p.get(key):
+                assert got[key] == p[key], (key, p, got)
+        assert got["first_seen_date"] == AS_AT
+
+
+def test_each_lead_workbook_holds_only_that_leads_rows(run):
+    out = run["out"]
+    exceptions = read_csv(out / "exceptions/exceptions.csv")
+    manifest = json.loads((out / "run_manifest.json").read_text())
+    assert {"Lead North", "Lead South & East"} <= set(manifest["workbooks"])
+    for lead, info in manifest["workbooks"].items():
+        wb = openpyxl.load_workbook(out / info["file"], read_only=True)
+        seen = set()
+        for ws in wb.worksheets:
+            if ws.title in ("Summary", "Recording gaps"):
+                continue
+            header = [c.value for c in next(ws.iter_rows(max_row=1))]
+            for row in ws.iter_rows(min_row=2, values_only=True):
+                seen.add((ws.title, row[header.index("record_id")]))
+        expected = {(r["kpi_id"], r["record_id"]) for r in exceptions if r["lead"] == lead}
+        assert seen == expected, lead
+
+
+def test_progress_on_the_terminal_and_library_logs_in_the_file(run):
+    result = run["result"]
+    assert "[3/5] transform" in result.stdout and "Run complete" in result.stdout
+    assert "START sql table model" not in result.stdout + result.stderr
+    logs = list((run["out"] / "logs").glob("run-*.log"))
+    assert logs and "START sql table model" in logs[0].read_text()
+
+
+def test_kpi_values_cover_every_level(run):
+    rows = read_csv(run["out"] / "kpis/kpi_values.csv")
+    la = {r["kpi_id"]: r for r in rows if r["level"] == "la"}
+    assert set(la) >= {"ASSESS_45WD_RATE", "CP_VISIT_RATE"}
+    cp = la["CP_VISIT_RATE"]
+    assert 0 < int(cp["numerator"]) < int(cp["denominator"])
+    assert float(cp["value"]) == pytest.approx(int(cp["numerator"]) / int(cp["denominator"]))
+    assert {r["level"] for r in rows if r["kpi_id"] == "CP_VISIT_RATE"} == {"la", "area", "team", "worker"}
+
+
+def test_a_failed_run_leaves_the_published_outputs_exactly_as_they_were(run):
+    out, bad = run["out"], run["root"] / "bad_extract"
+    before = tree_digest(out)
+    shutil.copytree(run["extract"], bad)
+    person = bad / "ssd_person.csv"
+    lines = person.read_bytes().splitlines(keepends=True)
+    lines[3] = lines[3].rstrip(b"\r\n") + b",surplus\n"
+    person.write_bytes(b"".join(lines))
+    result = cli("run", "--extract", str(bad), "--as-at", AS_AT, "--out", str(out), "--config", str(CONFIG))
+    assert result.returncode != 0
+    assert "ssd_person.csv" in result.stderr and "row 3" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert tree_digest(out) == before
