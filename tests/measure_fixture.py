@@ -10,8 +10,9 @@ from csc_compliance import stages
 from extract_builder import write_extract
 
 
-def build_warehouse(tmp: Path, tables: dict, as_at: str, config: dict | None = None) -> duckdb.DuckDBPyConnection:
-    extract = write_extract(tmp / "extract", tables)
+def build_warehouse(tmp: Path, tables: dict, as_at: str, config: dict | None = None,
+                    all_tables: bool = True) -> duckdb.DuckDBPyConnection:
+    extract = write_extract(tmp / "extract", tables, all_tables=all_tables)
     cfg = None
     if config is not None:
         cfg = tmp / "config.yml"
