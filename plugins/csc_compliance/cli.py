@@ -128,7 +128,10 @@ def command_run(args) -> int:
         return _fail(f"{message}. The previously published outputs are unchanged.", log_file)
     from .summary import print_summary
 
-    print_summary(out, time.perf_counter() - start, log_file)
+    try:
+        print_summary(out, time.perf_counter() - start, log_file)
+    except BrokenPipeError:  # the reader of our output went away; the run itself succeeded
+        pass
     return 0
 
 
@@ -150,6 +153,7 @@ def command_generate(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    os.umask(0o077)  # outputs hold children's data: readable by their owner only
     if args.command == "run":
         return command_run(args)
     return command_generate(args)

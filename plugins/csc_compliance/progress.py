@@ -17,6 +17,12 @@ def attach(fd: int) -> None:
 
 
 def say(message: str) -> None:
+    """Log the line, and show it on the terminal if there still is one: a closed terminal (a pipe whose
+    reader went away, a dropped SSH session) must never fail the run."""
+    global _fd
     log.info(message)
     if _fd is not None:
-        os.write(_fd, (time.strftime("%H:%M:%S ") + message + "\n").encode())
+        try:
+            os.write(_fd, (time.strftime("%H:%M:%S ") + message + "\n").encode())
+        except OSError:
+            _fd = None

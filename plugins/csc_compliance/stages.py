@@ -18,7 +18,7 @@ import duckdb
 from . import parsing, progress
 from .catalogue import rule_catalogue, file_sha256, RULE_CATALOGUE, measure_catalogue
 from .config import load_config
-from .dbt_build import dbt_vars, run_dbt_build
+from .dbt_build import build_dbt_docs, dbt_vars, run_dbt_build
 from .errors import CscError, ExtractError
 from .extract import land_extract, read_manifest
 from .publish import swap
@@ -135,8 +135,10 @@ def land(ctx: RunContext) -> dict:
 @stage("transform")
 def transform(ctx: RunContext) -> dict:
     config = load_config(ctx.config_path)
-    nodes = run_dbt_build(ctx.warehouse, ctx.build_dir, dbt_vars(config, ctx.reporting_date))
+    variables = dbt_vars(config, ctx.reporting_date)
+    nodes = run_dbt_build(ctx.warehouse, ctx.build_dir, variables)
     (ctx.build_dir / "dbt_results.json").write_text(json.dumps(nodes, indent=2))
+    build_dbt_docs(ctx.warehouse, ctx.build_dir, variables)
     progress.say(f"      dbt: {sum(n['status'] == 'success' for n in nodes)} models built, "
                  f"{sum(n['status'] == 'pass' for n in nodes)} tests passed")
     return ctx.to_dict()
