@@ -1,17 +1,13 @@
--- Core group meetings belonging to each open CP plan (kpis.md "Belonging to a plan": through
--- cogr_cp_plan_id where the row holds one, else through the person, dated on or after the plan's start).
-with meetings as (
+-- Core group meetings belonging to each open CP plan (kpis.md "Belonging to a plan", macro belonging_items).
+with plans as (select * from {{ ref('int_cp_plans') }}),
+meetings as (
     select * from {{ ref('stg_ssd_ext_core_groups') }} where cogr_meeting_date is not null
 ),
 belonging as (
-    select p.cp_plan_id, p.start_date, m.* from {{ ref('int_cp_plans') }} p
-    join meetings m on m.cogr_cp_plan_id = p.cp_plan_id
-    union all
-    select p.cp_plan_id, p.start_date, m.* from {{ ref('int_cp_plans') }} p
-    join meetings m on m.cogr_cp_plan_id is null and m.cogr_person_id = p.person_id
+    {{ belonging_items('plans', 'cp_plan_id', 'person_id', 'start_date',
+                       'meetings', 'cogr_cp_plan_id', 'cogr_person_id', 'cogr_meeting_date') }}
 )
 
-select cp_plan_id, count(*) as meetings, max(cogr_meeting_date) as last_meeting
+select parent_id as cp_plan_id, count(*) as meetings, max(item_date) as last_meeting
 from belonging
-where cogr_meeting_date >= start_date
-group by cp_plan_id
+group by parent_id

@@ -4,21 +4,16 @@
 -- Reviews belong through clar_cla_id where held, else the person (clar_cla_person_id, SSD 1.4.5).
 with periods as (select * from {{ ref('int_periods_of_care') }} where is_open),
 reviews as (
-    select clar_cla_id, clar_cla_person_id, clar_cla_review_date as review_date
-    from {{ ref('stg_ssd_cla_reviews') }}
+    select * from {{ ref('stg_ssd_cla_reviews') }}
     where not clar_cla_review_cancelled and clar_cla_review_date is not null
 ),
 belonging as (
-    select p.cla_id, r.review_date from periods p join reviews r on r.clar_cla_id = p.cla_id
-    union all
-    select p.cla_id, r.review_date from periods p
-    join reviews r on r.clar_cla_id is null and r.clar_cla_person_id = p.person_id
+    {{ belonging_items('periods', 'cla_id', 'person_id', 'start_of_care',
+                       'reviews', 'clar_cla_id', 'clar_cla_person_id', 'clar_cla_review_date') }}
 ),
 counted as (
-    select p.cla_id, count(*) as reviews, max(b.review_date) as last_review
-    from periods p join belonging b using (cla_id)
-    where b.review_date >= p.start_of_care
-    group by p.cla_id
+    select parent_id as cla_id, count(*) as reviews, max(item_date) as last_review
+    from belonging group by parent_id
 )
 
 select

@@ -8,23 +8,19 @@
 {%- set long_term = var('standards')['long_term_placement_types'] %}
 with periods as (select * from {{ ref('int_periods_of_care') }} where is_open),
 seen as (
-    select clav_cla_id, clav_person_id, clav_cla_visit_date as visit_date
-    from {{ ref('stg_ssd_cla_visits') }}
+    select * from {{ ref('stg_ssd_cla_visits') }}
     where clav_cla_visit_seen and clav_cla_visit_date is not null
 ),
 belonging as (
-    select p.cla_id, s.visit_date from periods p join seen s on s.clav_cla_id = p.cla_id
-    union all
-    select p.cla_id, s.visit_date from periods p join seen s on s.clav_cla_id is null and s.clav_person_id = p.person_id
+    {{ belonging_items('periods', 'cla_id', 'person_id', 'start_of_care',
+                       'seen', 'clav_cla_id', 'clav_person_id', 'clav_cla_visit_date') }}
 ),
 visits as (
-    select p.cla_id, max(b.visit_date) as last_seen,
-           max(case when b.visit_date >= cp.placement_start then b.visit_date end) as last_seen_in_placement
-    from periods p
-    join belonging b using (cla_id)
-    left join {{ ref('int_current_placements') }} cp using (cla_id)
-    where b.visit_date >= p.start_of_care
-    group by p.cla_id
+    select b.parent_id as cla_id, max(b.item_date) as last_seen,
+           max(case when b.item_date >= cp.placement_start then b.item_date end) as last_seen_in_placement
+    from belonging b
+    left join {{ ref('int_current_placements') }} cp on cp.cla_id = b.parent_id
+    group by b.parent_id
 ),
 dues as (
     select
