@@ -8,7 +8,7 @@ import pandas as pd
 
 from csc_compliance.publish import swap
 from csc_compliance.publish.history import record_run
-from csc_compliance.publish.workbooks import workbook_filename, write_lead_workbook
+from csc_compliance.publish.workbooks import LeadData, workbook_filename, write_lead_workbook
 
 
 def _build(root, text):
@@ -59,19 +59,22 @@ def test_formula_like_values_stay_text_and_dates_are_dates(tmp_path):
     gaps = pd.DataFrame(columns=["rule_id", "severity", "table", "row_number", "record_id", "person_id", "column",
                                  "message", "worker_id", "team_id", "area_id"])
     path = tmp_path / "lead.xlsx"
-    write_lead_workbook(path, "Lead", rows, gaps, "2024-12-20", {})
+    write_lead_workbook(path, LeadData("Lead", "2024-12-20", rows, gaps))
     wb = openpyxl.load_workbook(path)
     ws = wb["CP_VISIT"]
-    values = [c.value for c in ws[2]]
-    assert values[:4] == ['=HYPERLINK("http://x")', "+1+2", "overdue", "-5"]
-    assert all(c.data_type == "s" for c in ws[2][:4])
-    assert isinstance(ws["E2"].value, dt.datetime) and ws["E2"].value.date() == dt.date(2024, 12, 16)
+    header = [c.value for c in ws[1]]
+    values = dict(zip(header, [c.value for c in ws[2]]))
+    assert (values["person_id"], values["record_id"], values["flag"], values["worker_id"]) == (
+        '=HYPERLINK("http://x")', "+1+2", "-5", "@SUM(A1)")
+    assert all(c.data_type == "s" for c, h in zip(ws[2], header) if h in ("person_id", "record_id", "flag", "worker_id"))
+    assert isinstance(values["due_date"], dt.datetime) and values["due_date"].date() == dt.date(2024, 12, 16)
+    assert values["new"] == "new" and values["days_open"] == 0
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
 
 
 def test_an_empty_workbook_says_there_is_nothing_to_act_on(tmp_path):
     empty = pd.DataFrame(columns=["kpi_id", "status", "days_overdue", "due_date", "record_id"])
-    write_lead_workbook(tmp_path / "e.xlsx", "Lead", empty, empty, "2024-12-20", {})
+    write_lead_workbook(tmp_path / "e.xlsx", LeadData("Lead", "2024-12-20", empty, empty))
     ws = openpyxl.load_workbook(tmp_path / "e.xlsx")["Summary"]
     assert "Nothing to act on" in " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
 

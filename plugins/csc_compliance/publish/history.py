@@ -63,6 +63,25 @@ def record_run(con: duckdb.DuckDBPyConnection, history_alias: str, reporting_dat
         LEFT JOIN first_seen f ON f.kpi_id = e.kpi_id AND f.rid = coalesce(e.record_id, '')
         ORDER BY e.kpi_id, e.record_id, e.person_id
     """)
+    # Lifecycle: what the previous run listed that this one does not is resolved; the previous run's count
+    # per measure and lead gives "change since the previous run".
+    con.execute(f"""
+        CREATE OR REPLACE TABLE marts.exceptions_resolved AS
+        WITH previous AS (SELECT max(reporting_date) AS d FROM {h}.runs WHERE reporting_date < DATE '{d}')
+        SELECT p.kpi_id, p.record_id, p.person_id, p.worker_id, p.team_id, p.area_id, p.lead, p.status,
+               p.due_date, p.first_seen_date, p.reporting_date AS last_listed
+        FROM {h}.exceptions p JOIN previous ON p.reporting_date = previous.d
+        WHERE NOT EXISTS (SELECT 1 FROM marts.fct_exceptions c
+                          WHERE c.kpi_id = p.kpi_id AND coalesce(c.record_id, '') = coalesce(p.record_id, ''))
+        ORDER BY p.kpi_id, p.record_id
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE marts.exceptions_previous_counts AS
+        WITH previous AS (SELECT max(reporting_date) AS d FROM {h}.runs WHERE reporting_date < DATE '{d}')
+        SELECT p.lead, p.kpi_id, count(*) AS previous_count, any_value(previous.d) AS previous_date
+        FROM {h}.exceptions p JOIN previous ON p.reporting_date = previous.d
+        GROUP BY p.lead, p.kpi_id
+    """)
     con.execute(f"""INSERT INTO {h}.exceptions
         SELECT DATE '{d}', ?, kpi_id, record_id, person_id, worker_id, team_id, area_id, lead, status, flag,
                due_date, days_overdue, working_days_overdue, first_seen_date

@@ -8,23 +8,32 @@ from pathlib import Path
 import duckdb
 
 from ..config import Config
-from .workbooks import workbook_filename, write_lead_workbook
+from .workbooks import LeadData, workbook_filename, write_lead_workbook
 
 
 def write_workbooks(con: duckdb.DuckDBPyConnection, folder: Path, config: Config, reporting_date: str) -> dict:
     exceptions = con.execute("SELECT * FROM marts.exceptions_published").df()
     gaps = con.execute("SELECT * FROM marts.dq_recording_gaps").df()
+    resolved = con.execute("SELECT * FROM marts.exceptions_resolved").df()
+    previous = con.execute("SELECT * FROM marts.exceptions_previous_counts").df()
     unavailable = dict(con.execute(
         "SELECT kpi_id, missing_tables FROM intermediate.int_measure_availability WHERE NOT is_available").fetchall())
     leads = sorted({lead.name for lead in config.leads} | set(exceptions["lead"].dropna())
-                   | set(gaps["lead"].dropna()))
+                   | set(gaps["lead"].dropna()) | set(resolved["lead"].dropna()))
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
     for lead in leads:
         name = workbook_filename(lead)
-        write_lead_workbook(folder / name, lead, exceptions[exceptions["lead"] == lead],
-                            gaps[gaps["lead"] == lead], reporting_date, unavailable)
+        data = LeadData(lead=lead, reporting_date=reporting_date,
+                        exceptions=exceptions[exceptions["lead"] == lead],
+                        gaps=gaps[gaps["lead"] == lead],
+                        resolved=resolved[resolved["lead"] == lead],
+                        previous_counts=dict(zip(previous.loc[previous["lead"] == lead, "kpi_id"],
+                                                 previous.loc[previous["lead"] == lead, "previous_count"])),
+                        unavailable=unavailable)
+        write_lead_workbook(folder / name, data)
         written[lead] = {"file": f"exceptions/{name}",
                          "exceptions": int((exceptions["lead"] == lead).sum()),
-                         "recording_gaps": int((gaps["lead"] == lead).sum())}
+                         "recording_gaps": int((gaps["lead"] == lead).sum()),
+                         "resolved": int((resolved["lead"] == lead).sum())}
     return written

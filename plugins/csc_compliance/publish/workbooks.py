@@ -1,10 +1,14 @@
 """One Excel workbook per strategic lead holding only that lead's rows (contract.md `<lead>.xlsx`).
 
-Values are written as text or real dates, never as formulas: a cell starting with =, +, - or @ stays text
-(xlsxwriter's strings_to_formulas is off, and such strings are written with write_string)."""
+Summary sheet (counts by measure and status, change since the previous run, counts by team, items resolved
+since the previous run), one sheet per measure (most overdue first, new rows marked) and one for recording
+gaps; frozen headers, filters and real date cells. Values are written as text or real dates, never as
+formulas: a cell starting with =, +, - or @ stays text (strings_to_formulas is off; text uses write_string)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -12,85 +16,121 @@ import xlsxwriter
 
 from ..catalogue import measure_catalogue
 
-SHEET_COLUMNS = ["person_id", "record_id", "status", "flag", "due_date", "days_overdue", "working_days_overdue",
-                 "first_seen_date", "worker_id", "team_id", "area_id"]
+SHEET_COLUMNS = ["new", "person_id", "record_id", "status", "flag", "due_date", "days_overdue",
+                 "working_days_overdue", "first_seen_date", "days_open", "worker_id", "team_id", "area_id"]
 GAP_COLUMNS = ["rule_id", "severity", "table", "row_number", "record_id", "person_id", "column", "message",
                "worker_id", "team_id", "area_id"]
+RESOLVED_COLUMNS = ["kpi_id", "record_id", "person_id", "team_id", "status", "first_seen_date", "last_listed"]
+STATUSES = ("overdue", "due_soon", "watch")
+
+
+@dataclass
+class LeadData:
+    lead: str
+    reporting_date: str
+    exceptions: pd.DataFrame
+    gaps: pd.DataFrame
+    resolved: pd.DataFrame = field(default_factory=pd.DataFrame)
+    previous_counts: dict = field(default_factory=dict)
+    unavailable: dict = field(default_factory=dict)
 
 
 def workbook_filename(lead: str) -> str:
     return re.sub(r"[^\w \-]", "_", lead) + ".xlsx"
 
 
-def _sheet_name(kpi_id: str, used: set[str]) -> str:
-    name = kpi_id[:31]
-    while name in used:
-        name = name[:28] + f"_{len(used)}"
-    used.add(name)
-    return name
+class _Sheet:
+    """Writes cells by type: text stays text, dates become date cells, numbers numbers."""
+
+    def __init__(self, wb, ws, formats):
+        self.wb, self.ws, self.f = wb, ws, formats
+
+    def cell(self, r, c, value, fmt=None):
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            self.ws.write_blank(r, c, None, fmt)
+        elif isinstance(value, (dt.date, pd.Timestamp)):
+            self.ws.write_datetime(r, c, pd.Timestamp(value).to_pydatetime(), self.f["date"])
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.ws.write_number(r, c, value, fmt)
+        else:
+            self.ws.write_string(r, c, str(value), fmt)
+
+    def table(self, top: int, frame: pd.DataFrame, columns: list[str], filters: bool = True) -> int:
+        for c, col in enumerate(columns):
+            self.ws.write_string(top, c, col, self.f["header"])
+        for r, row in enumerate(frame.reindex(columns=columns).itertuples(index=False), start=top + 1):
+            for c, value in enumerate(row):
+                self.cell(r, c, value)
+        if filters:
+            self.ws.autofilter(top, 0, top + max(len(frame), 1), len(columns) - 1)
+        return top + len(frame) + 1
 
 
-def _write_table(wb, ws, frame: pd.DataFrame, columns: list[str], formats: dict) -> None:
-    for c, col in enumerate(columns):
-        ws.write_string(0, c, col, formats["header"])
-    for r, row in enumerate(frame[columns].itertuples(index=False), start=1):
-        for c, value in enumerate(row):
-            if value is None or (not isinstance(value, str) and pd.isna(value)):
-                ws.write_blank(r, c, None)
-            elif hasattr(value, "year") and hasattr(value, "month"):
-                ws.write_datetime(r, c, pd.Timestamp(value).to_pydatetime(), formats["date"])
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(r, c, value)
-            else:
-                ws.write_string(r, c, str(value))
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
-    for c, col in enumerate(columns):
-        ws.set_column(c, c, max(12, len(col) + 2))
+def _measure_rows(rows: pd.DataFrame, reporting_date: dt.date) -> pd.DataFrame:
+    rows = rows.copy()
+    first_seen = pd.to_datetime(rows["first_seen_date"])
+    rows["new"] = ["new" if pd.notna(f) and f.date() == reporting_date else "" for f in first_seen]
+    rows["days_open"] = [(reporting_date - f.date()).days if pd.notna(f) else None for f in first_seen]
+    # most overdue first; due-soon rows (no days overdue) by their due date
+    return rows.sort_values(["days_overdue", "due_date", "record_id"], ascending=[False, True, True],
+                            na_position="last")
 
 
-def write_lead_workbook(path: Path, lead: str, exceptions: pd.DataFrame, gaps: pd.DataFrame,
-                        reporting_date: str, unavailable: dict[str, str]) -> None:
-    labels = {k: v["label"] for k, v in measure_catalogue()["exception_measures"].items()}
+def write_lead_workbook(path: Path, data: LeadData) -> None:
+    measures = measure_catalogue()["exception_measures"]
+    d = dt.date.fromisoformat(data.reporting_date)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})
-    formats = {"header": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
-               "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
-               "title": wb.add_format({"bold": True, "font_size": 14})}
-    summary = wb.add_worksheet("Summary")
-    summary.write_string(0, 0, f"Exceptions for {lead}", formats["title"])
-    summary.write_string(1, 0, f"Reporting date {reporting_date}")
-    if exceptions.empty and gaps.empty:
-        summary.write_string(3, 0, "Nothing to act on: no exceptions or recording gaps for your areas.")
-    row = 3 if exceptions.empty and gaps.empty else 3
-    if not (exceptions.empty and gaps.empty):
-        for c, h in enumerate(["Measure", "Description", "Overdue", "Due soon", "Watch", "Total"]):
-            summary.write_string(row, c, h, formats["header"])
-        for kpi_id, label in labels.items():
-            rows = exceptions[exceptions["kpi_id"] == kpi_id]
-            row += 1
-            summary.write_string(row, 0, kpi_id)
-            summary.write_string(row, 1, label if kpi_id not in unavailable else f"{label} (not available: "
-                                 f"{unavailable[kpi_id]})")
-            for c, status in enumerate(["overdue", "due_soon", "watch"], start=2):
-                summary.write_number(row, c, int((rows["status"] == status).sum()))
-            summary.write_number(row, 5, len(rows))
-        row += 1
-        summary.write_string(row, 0, "RECORDING_GAPS")
-        summary.write_string(row, 1, "Recording gaps in the extract")
-        summary.write_number(row, 5, len(gaps))
-    summary.set_column(0, 0, 22)
-    summary.set_column(1, 1, 60)
-    used = {"Summary"}
-    for kpi_id in labels:
-        rows = exceptions[exceptions["kpi_id"] == kpi_id]
+    f = {"header": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
+         "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+         "title": wb.add_format({"bold": True, "font_size": 14}),
+         "bold": wb.add_format({"bold": True})}
+    summary = _Sheet(wb, wb.add_worksheet("Summary"), f)
+    summary.ws.write_string(0, 0, f"Exceptions for {data.lead}", f["title"])
+    summary.ws.write_string(1, 0, f"Reporting date {data.reporting_date}")
+    ex = data.exceptions
+    if ex.empty and data.gaps.empty and data.resolved.empty:
+        summary.ws.write_string(3, 0, "Nothing to act on: no exceptions or recording gaps for your areas.")
+    else:
+        by_measure = []
+        for kpi_id, spec in measures.items():
+            rows = ex[ex["kpi_id"] == kpi_id]
+            previous = data.previous_counts.get(kpi_id, 0)
+            label = spec["label"] + (f" (not available: {data.unavailable[kpi_id]} not in the extract)"
+                                     if kpi_id in data.unavailable else "")
+            by_measure.append({"measure": kpi_id, "description": label,
+                               **{s: int((rows["status"] == s).sum()) for s in STATUSES},
+                               "total": len(rows), "previous run": previous, "change": len(rows) - previous})
+        by_measure.append({"measure": "RECORDING_GAPS", "description": "Recording gaps in the extract",
+                           "total": len(data.gaps)})
+        cols = ["measure", "description", *STATUSES, "total", "previous run", "change"]
+        row = summary.table(3, pd.DataFrame(by_measure), cols, filters=False) + 2
+        summary.ws.write_string(row, 0, "By team", f["bold"])
+        if not ex.empty:
+            teams = (ex.assign(team_id=ex["team_id"].fillna("UNASSIGNED"))
+                       .pivot_table(index=["team_id", "kpi_id"], columns="status", values="record_id",
+                                    aggfunc="count", fill_value=0)
+                       .reindex(columns=list(STATUSES), fill_value=0).reset_index())
+            row = summary.table(row + 1, teams, ["team_id", "kpi_id", *STATUSES], filters=False) + 2
+        else:
+            row += 2
+        summary.ws.write_string(row, 0, f"Resolved since the previous run: {len(data.resolved)}", f["bold"])
+        if not data.resolved.empty:
+            summary.table(row + 1, data.resolved, RESOLVED_COLUMNS, filters=False)
+    summary.ws.set_column(0, 0, 22)
+    summary.ws.set_column(1, 1, 60)
+    summary.ws.set_column(2, 8, 12)
+    for kpi_id in measures:
+        rows = ex[ex["kpi_id"] == kpi_id]
         if rows.empty:
             continue
-        rows = rows.sort_values(["days_overdue", "due_date", "record_id"], ascending=[False, True, True],
-                                na_position="last")
-        ws = wb.add_worksheet(_sheet_name(kpi_id, used))
-        _write_table(wb, ws, rows, SHEET_COLUMNS, formats)
-    if not gaps.empty:
-        ws = wb.add_worksheet("Recording gaps")
-        _write_table(wb, ws, gaps.sort_values(["severity", "rule_id", "row_number"]), GAP_COLUMNS, formats)
+        sheet = _Sheet(wb, wb.add_worksheet(kpi_id[:31]), f)
+        sheet.table(0, _measure_rows(rows, d), SHEET_COLUMNS)
+        sheet.ws.freeze_panes(1, 0)
+        sheet.ws.set_column(0, len(SHEET_COLUMNS) - 1, 14)
+    if not data.gaps.empty:
+        sheet = _Sheet(wb, wb.add_worksheet("Recording gaps"), f)
+        sheet.table(0, data.gaps.sort_values(["severity", "rule_id", "row_number"]), GAP_COLUMNS)
+        sheet.ws.freeze_panes(1, 0)
+        sheet.ws.set_column(0, len(GAP_COLUMNS) - 1, 16)
     wb.close()
