@@ -273,6 +273,21 @@ def test_rates(wh):
     assert kpi(wh, "CORE_GROUP_RATE").denominator == 10 - 1  # open CP plans: all but CPR0
 
 
+@pytest.mark.parametrize("kpi_id, numerator, denominator", [
+    ("CIN_VISIT_RATE", 1, 2),            # CIN-level children C1 (overdue) and C3; C2 is on a CP plan
+    ("CIN_REVIEW_RATE", 1, 2),           # CIN3 overdue
+    ("CLA_VISIT_RATE", 1, 5),            # only L3 (long-term, 3 months) is in time
+    ("CLA_REVIEW_RATE", 2, 5),           # CLA2 (due soon) and CLA3 in time
+    ("CP_REVIEW_RATE", 4, 9),            # CPX, CPY, CPZ (due today) and CPC in time
+    ("PATHWAY_PLAN_REVIEW_RATE", 1, 3),  # Y3 only
+    ("ICPC_15WD_RATE", 1, 1),            # IC3 held in time; IC6 not held; IC9 a transfer-in
+])
+def test_review_visit_and_icpc_rates(wh, kpi_id, numerator, denominator):
+    row = kpi(wh, kpi_id)
+    assert (row.numerator, row.denominator) == (numerator, denominator)
+    assert row.value == pytest.approx(numerator / denominator)
+
+
 def test_a_missing_table_makes_its_measures_not_available(tmp_path):
     tables = {k: v for k, v in TABLES.items() if k != "ssd_cp_visits"}
     wh2 = build_warehouse(tmp_path, tables, D.isoformat(), CONFIG, all_tables=False)

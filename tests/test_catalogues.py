@@ -1,0 +1,66 @@
+"""The catalogues are the single source of truth: every measure has its model, docs and tests; every
+catalogue table has its staging model with the same columns; every model is documented."""
+import re
+from pathlib import Path
+
+import yaml
+
+from csc_compliance.catalogue import DBT_PROJECT_DIR, measure_catalogue, rule_catalogue, tables
+
+MODELS = DBT_PROJECT_DIR / "models"
+
+
+def documented_models() -> dict[str, dict]:
+    docs = {}
+    for path in MODELS.rglob("*.yml"):
+        for model in (yaml.safe_load(path.read_text()) or {}).get("models", []):
+            docs[model["name"]] = model
+    return docs
+
+
+def model_files() -> dict[str, Path]:
+    return {p.stem: p for p in MODELS.rglob("*") if p.suffix in (".sql", ".py")}
+
+
+def test_every_model_is_documented_with_its_columns():
+    docs = documented_models()
+    for name in model_files():
+        assert name in docs, f"{name} has no YAML doc"
+        assert docs[name].get("description"), f"{name} has no description"
+        assert docs[name].get("columns"), f"{name} documents no columns"
+
+
+def test_every_exception_measure_has_its_model_and_a_test():
+    tests = " ".join(p.read_text() for p in Path(__file__).parent.glob("test_measures_*.py"))
+    docs = documented_models()
+    for kpi_id, spec in measure_catalogue()["exception_measures"].items():
+        model = f"int_measure_{kpi_id.lower()}"
+        assert model in model_files(), model
+        assert kpi_id in model_files()[model].read_text(), f"{model} does not name {kpi_id}"
+        assert kpi_id in docs[model]["description"]
+        assert spec.get("statute") and spec.get("requires")
+        assert f'"{kpi_id}"' in tests, f"no test names {kpi_id}"
+
+
+def test_every_rate_measure_is_computed_and_tested():
+    sql = (MODELS / "intermediate" / "int_rate_items.sql").read_text()
+    tests = " ".join(p.read_text() for p in Path(__file__).parent.glob("test_measures_*.py"))
+    for kpi_id in measure_catalogue()["rate_measures"]:
+        assert kpi_id in sql or kpi_id.removesuffix("_RATE") in sql, kpi_id
+        assert kpi_id in tests, f"no test names {kpi_id}"
+
+
+def test_staging_models_read_every_catalogue_column():
+    for table, spec in tables().items():
+        sql = (MODELS / "staging" / f"stg_{table}.sql").read_text()
+        read = re.findall(r"\('(\w+)'\) \}\} as (\w+)", sql)
+        assert [c for c, _ in read] == list(spec["columns"]), table
+
+
+def test_rules_name_catalogue_tables_and_columns():
+    cat = rule_catalogue()
+    ids = [r["id"] for r in cat["rules"]]
+    assert len(ids) == len(set(ids))
+    for rule in cat["rules"]:
+        assert rule["column"] in cat["tables"][rule["table"]]["columns"], rule["id"]
+        assert rule["severity"] in ("error", "warning") and rule["description"] and rule["why"]
