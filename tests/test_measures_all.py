@@ -295,3 +295,19 @@ def test_a_missing_table_makes_its_measures_not_available(tmp_path):
     rows = wh2.execute("select * from marts.fct_kpi_values where kpi_id = 'CP_VISIT_RATE'").df()
     assert len(rows) == 1 and rows.level[0] == "la" and pd.isna(rows.numerator[0])
     assert rows.note[0] == "not available: ssd_cp_visits not in the extract"
+
+
+def test_dbt_unit_tests_pass(wh, tmp_path):
+    """The dbt `unit_tests:` of dbt_project/models/intermediate/_unit_tests.yml (one per measure's edge cases)."""
+    import yaml
+
+    from csc_compliance.catalogue import DBT_PROJECT_DIR
+    from csc_compliance.config import parse_config
+    from csc_compliance.dbt_build import dbt_vars, run_dbt_unit_tests
+
+    defined = yaml.safe_load((DBT_PROJECT_DIR / "models/intermediate/_unit_tests.yml").read_text())["unit_tests"]
+    warehouse = wh.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()[0]
+    results = run_dbt_unit_tests(warehouse, tmp_path, dbt_vars(parse_config({}), D.isoformat()))
+    assert len(results) == len(defined) >= 10
+    failed = [(r["unique_id"], r["message"]) for r in results if r["status"] != "pass"]
+    assert not failed, failed

@@ -34,7 +34,9 @@ def run_dbt_build(warehouse: Path, build_dir: Path, variables: dict) -> list[dic
     os.environ["CSC_WAREHOUSE"] = str(warehouse)
     args = ["build", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
             "--target-path", str(target), "--log-path", str(build_dir / "dbt_logs"),
-            "--vars", json.dumps(variables), "--no-use-colors", "--no-send-anonymous-usage-stats"]
+            "--vars", json.dumps(variables), "--no-use-colors", "--no-send-anonymous-usage-stats",
+            # unit tests check the code, not the night's data: the test suite runs them (make test)
+            "--exclude-resource-type", "unit_test"]
     result = dbtRunner().invoke(args)
     nodes = node_results(target / "run_results.json")
     if not result.success:
@@ -45,6 +47,19 @@ def run_dbt_build(warehouse: Path, build_dir: Path, variables: dict) -> list[dic
             detail = str(result.exception or "see the log file")
         raise CscError(f"dbt build failed: {detail}")
     return nodes
+
+
+def run_dbt_unit_tests(warehouse: Path, build_dir: Path, variables: dict) -> list[dict]:
+    """Run every dbt unit test (`unit_tests:`) against a built warehouse; return per-test results."""
+    from dbt.cli.main import dbtRunner
+
+    target = build_dir / "dbt_unit_target"
+    os.environ["CSC_WAREHOUSE"] = str(warehouse)
+    dbtRunner().invoke(["test", "--select", "test_type:unit", "--project-dir", str(DBT_PROJECT_DIR),
+                        "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target),
+                        "--log-path", str(build_dir / "dbt_logs"), "--vars", json.dumps(variables),
+                        "--no-use-colors", "--no-send-anonymous-usage-stats"])
+    return node_results(target / "run_results.json")
 
 
 def build_dbt_docs(warehouse: Path, build_dir: Path, variables: dict) -> Path:
