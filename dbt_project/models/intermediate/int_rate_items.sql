@@ -7,7 +7,8 @@ with items as (select * from {{ ref('int_measure_items') }}),
 attribution as (
     select pa.person_id,
            coalesce(pa.allocated_worker_id, pa.referral_worker_id) as worker_id,
-           coalesce(pa.allocated_team_id, pa.referral_team_id) as team_id
+           coalesce(pa.allocated_team_id, pa.referral_team_id) as team_id,
+           pa.allocated_worker_id, pa.allocated_team_id, pa.referral_worker_id, pa.referral_team_id
     from {{ ref('int_person_attribution') }} pa
 ),
 
@@ -76,8 +77,9 @@ repeat_cp as (
                 and e.cppl_cp_plan_start_date < p.cppl_cp_plan_start_date
                 and (e.cppl_cp_plan_end_date is null
                      or e.cppl_cp_plan_end_date >= {{ add_months('p.cppl_cp_plan_start_date', -24) }})) as repeat_2y,
-        coalesce(i.icpc_icpc_worker_id, attr.worker_id) as worker_id,
-        coalesce(i.icpc_icpc_team, attr.team_id) as team_id
+        -- ssd_cp_plans holds no team/worker: the child's attribution, a CP plan's source being its ICPC
+        coalesce(attr.allocated_worker_id, i.icpc_icpc_worker_id, attr.referral_worker_id) as worker_id,
+        coalesce(attr.allocated_team_id, i.icpc_icpc_team, attr.referral_team_id) as team_id
     from cp_plans p
     left join {{ ref('stg_ssd_initial_cp_conference') }} i on i.icpc_icpc_id = p.cppl_icpc_id
     left join attribution attr on attr.person_id = p.cppl_person_id
