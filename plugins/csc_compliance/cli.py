@@ -57,9 +57,20 @@ def _lock_output(out: Path):
     return fh
 
 
-def _redirect_output(log_file: Path) -> int:
-    """Send everything libraries print to the log file; return a descriptor for the real terminal."""
-    terminal = os.dup(1)
+def _discard_build(build: Path) -> None:
+    """A failed run's build was never published: drop it (the log keeps the details)."""
+    import shutil
+
+    shutil.rmtree(build, ignore_errors=True)
+    try:
+        build.parent.rmdir()
+    except OSError:
+        pass
+
+
+def _redirect_output(log_file: Path) -> tuple[int, int]:
+    """Send everything libraries print to the log file; return descriptors for the real stdout and stderr."""
+    terminal = os.dup(1), os.dup(2)
     log_file.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     sys.stdout.flush()
@@ -70,11 +81,11 @@ def _redirect_output(log_file: Path) -> int:
     return terminal
 
 
-def _restore_output(terminal: int) -> None:
+def _restore_output(terminal: tuple[int, int]) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
-    os.dup2(terminal, 1)
-    os.dup2(terminal, 2)
+    os.dup2(terminal[0], 1)
+    os.dup2(terminal[1], 2)
 
 
 def command_run(args) -> int:
@@ -101,7 +112,7 @@ def command_run(args) -> int:
             "config": str(Path(args.config).resolve()) if args.config else "", "run_label": run_label}
     start = time.perf_counter()
     terminal = _redirect_output(log_file)
-    progress.attach(terminal)
+    progress.attach(terminal[0])
     progress.say(f"csc-compliance run: log file {log_file}")
     try:
         from .airflow_local import configure_environment, migrate_metadata_db, run_dag
@@ -125,6 +136,7 @@ def command_run(args) -> int:
         else:
             failed = [t for t, s in tasks.items() if s not in ("success",)]
             message = f"the pipeline stopped at {', '.join(failed) or 'an unknown stage'}"
+        _discard_build(build)
         return _fail(f"{message}. The previously published outputs are unchanged.", log_file)
     from .summary import print_summary
 
