@@ -60,7 +60,8 @@ def test_parquet_with_native_types_lands_like_csv(tmp_path):
 @pytest.mark.parametrize("value, expected", [
     ("2024-02-29", "2024-02-29"), ("2024-02-29 00:00:00", "2024-02-29"), ("2024-02-29 13:45:00.123", "2024-02-29"),
     ("29/02/2024", "2024-02-29"), ("2024-02-30", None), ("31/02/2024", None), ("not known", None), ("", None),
-    ("20240229", None),
+    ("20240229", None), ("2024-02-29T13:45:00", "2024-02-29"), ("2024-02-29 00:00:00+00", "2024-02-29"),
+    ("2024-02-29 00:00:00.1234567", "2024-02-29"), (" 2024-02-29 ", "2024-02-29"),
 ])
 def test_date_parsing(value, expected):
     con = duckdb.connect()
@@ -86,6 +87,7 @@ def test_json_flag_reads_upper_case_keys():
     assert con.execute(q, ['{"NFA_FLAG":"N","CP_CONFERENCE_FLAG":"Y"}']).fetchone()[0] is True
     assert con.execute(q, ['{"NFA_FLAG":"N"}']).fetchone()[0] is None
     assert con.execute(q, ['not json']).fetchone()[0] is None
+    assert con.execute(q, ['[{"NFA_FLAG":"N","CP_CONFERENCE_FLAG":"Y"}]']).fetchone()[0] is True
 
 
 # --- what stops a run -------------------------------------------------------------------------------

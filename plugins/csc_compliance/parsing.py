@@ -13,7 +13,7 @@ MACROS = {
 CREATE OR REPLACE MACRO csc_parse_date(s) AS CASE
   WHEN s IS NULL OR trim(s) = '' THEN NULL
   WHEN regexp_full_match(trim(s), '\d{4}-\d{2}-\d{2}') THEN try_strptime(trim(s), '%Y-%m-%d')::DATE
-  WHEN regexp_full_match(trim(s), '\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,9})?')
+  WHEN regexp_full_match(trim(s), '\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?')
     THEN try_strptime(substr(trim(s), 1, 10), '%Y-%m-%d')::DATE
   WHEN regexp_full_match(trim(s), '\d{1,2}/\d{1,2}/\d{4}') THEN try_strptime(trim(s), '%d/%m/%Y')::DATE
   ELSE NULL END""",
@@ -23,10 +23,12 @@ CREATE OR REPLACE MACRO csc_parse_flag(s) AS CASE
   WHEN upper(trim(s)) IN ({no}) THEN FALSE
   ELSE NULL END""".format(yes=", ".join(f"'{v}'" for v in YES_VALUES),
                           no=", ".join(f"'{v}'" for v in NO_VALUES)),
-    # SQL Server FOR JSON writes {"KEY":"Y",...}; a key may be absent or the JSON malformed: read as null.
+    # SQL Server FOR JSON writes {"KEY":"Y",...}, or [{"KEY":"Y"}] without WITHOUT_ARRAY_WRAPPER; a key may be
+    # absent or the JSON malformed: read as null.
     "csc_json_flag": """
 CREATE OR REPLACE MACRO csc_json_flag(j, k) AS
-  csc_parse_flag(CASE WHEN json_valid(j) THEN json_extract_string(j, '$.' || k) END)""",
+  csc_parse_flag(CASE WHEN json_valid(j) THEN coalesce(json_extract_string(j, '$.' || k),
+                                                       json_extract_string(j, '$[0].' || k)) END)""",
 }
 
 

@@ -8,26 +8,15 @@ from pathlib import Path
 
 import duckdb
 
-MACROS = [
-    r"""CREATE OR REPLACE MACRO csc_parse_date(s) AS CASE
-  WHEN s IS NULL OR trim(s) = '' THEN NULL
-  WHEN regexp_full_match(trim(s), '\d{4}-\d{2}-\d{2}') THEN try_strptime(trim(s), '%Y-%m-%d')::DATE
-  WHEN regexp_full_match(trim(s), '\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,9})?') THEN try_strptime(substr(trim(s), 1, 10), '%Y-%m-%d')::DATE
-  WHEN regexp_full_match(trim(s), '\d{1,2}/\d{1,2}/\d{4}') THEN try_strptime(trim(s), '%d/%m/%Y')::DATE
-  ELSE NULL END""",
-    r"""CREATE OR REPLACE MACRO csc_parse_flag(s) AS CASE
-  WHEN upper(trim(s)) IN ('Y','YES','1','TRUE') THEN TRUE
-  WHEN upper(trim(s)) IN ('N','NO','0','FALSE') THEN FALSE
-  ELSE NULL END""",
-]
+from csc_compliance.parsing import create_macros
+
 
 
 def build_warehouse(path: Path, catalogue: dict, data: dict[str, list[dict]]) -> duckdb.DuckDBPyConnection:
     """Every catalogue table as raw.<table>; tables named in `data` are present with those rows (in file
     order, _row_number from 1), the others absent (zero rows, present = false)."""
     con = duckdb.connect(str(path))
-    for sql in MACROS:
-        con.execute(sql)
+    create_macros(con)  # the one definition the landing step uses
     con.execute("CREATE SCHEMA IF NOT EXISTS raw; CREATE SCHEMA IF NOT EXISTS meta")
     con.execute("CREATE OR REPLACE TABLE meta.table_availability (table_name VARCHAR, present BOOLEAN)")
     for table, spec in catalogue["tables"].items():
