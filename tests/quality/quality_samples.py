@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from csc_compliance.parsing import create_macros
+from csc_compliance.workdays import calendar_frame
 
 
 
@@ -17,6 +18,10 @@ def build_warehouse(path: Path, catalogue: dict, data: dict[str, list[dict]]) ->
     order, _row_number from 1), the others absent (zero rows, present = false)."""
     con = duckdb.connect(str(path))
     create_macros(con)  # the one definition the landing step uses
+    # the working-day calendar dbt builds before validation runs (rules on working days read it)
+    calendar = calendar_frame(dt.date(2000, 1, 1), dt.date(2030, 12, 31))
+    con.execute("CREATE SCHEMA IF NOT EXISTS intermediate")
+    con.execute("CREATE OR REPLACE TABLE intermediate.int_calendar AS SELECT * FROM calendar")
     con.execute("CREATE SCHEMA IF NOT EXISTS raw; CREATE SCHEMA IF NOT EXISTS meta")
     con.execute("CREATE OR REPLACE TABLE meta.table_availability (table_name VARCHAR, present BOOLEAN)")
     for table, spec in catalogue["tables"].items():

@@ -135,6 +135,10 @@ def test_real_catalogue_runs(tmp_path):
             kind = col_spec.get("type")
             row[column] = {"date": "2020-01-01", "due_date": "2020-01-01", "flag": "Y"}.get(kind, "X1")
         data[table] = [row]
+    # columns with a code list hold a valid code
+    data["ssd_cin_episodes"][0]["cine_cin_primary_need_code"] = "N1"
+    data["ssd_cp_plans"][0]["cppl_cp_plan_initial_category"] = "Neglect"
+    data["ssd_cla_placement"][0]["clap_cla_placement_type"] = "U1"
     con = build_warehouse(tmp_path / "w.duckdb", catalogue, data)
     try:
         result = run_quality_suites(con, catalogue, dt.date(2026, 11, 23), tmp_path / "dd", "r1")

@@ -168,3 +168,66 @@ def test_a_partial_index_list_is_refused():
     with pytest.raises(gaps_module.GapExtractionError):
         gaps_module.failing_rows({"unexpected_count": 3, "unexpected_index_list": [
             {"_row_number": ["3", "7"]}]}, "R")
+
+
+def test_consistency_rules_of_the_shipped_catalogue(tmp_path):
+    """The `check` rules: an ICPC on a weekend, an ICPC with no s47, a CIN plan open alongside a CP plan,
+    two open CIN plans, a young person of 18+ on a plan, a supervision recorded late, seen before birth."""
+    import yaml
+
+    from csc_compliance.catalogue import RULE_CATALOGUE
+
+    catalogue = yaml.safe_load(RULE_CATALOGUE.read_text())
+    wanted = {"ICPC_NOT_ON_WEEKEND", "ICPC_HAS_S47", "CINP_NOT_ALONGSIDE_CP_OR_CARE", "CINP_ONE_OPEN_PER_CHILD",
+              "CPPL_UNDER_18", "SUPV_RECORDED_WITHIN_5WD", "CPPV_VISIT_NOT_BEFORE_BIRTH", "CLAE_NO_OVERLAPPING_PERIODS"}
+    catalogue = {**catalogue, "rules": [r for r in catalogue["rules"] if r["id"] in wanted]}
+    data = {
+        "ssd_person": [{"pers_person_id": "P1", "pers_dob": "2015-01-01"}, {"pers_person_id": "P2", "pers_dob": "2006-01-01"},
+                       {"pers_person_id": "P3", "pers_dob": "2026-06-01"}],
+        "ssd_initial_cp_conference": [
+            {"icpc_icpc_id": "I1", "icpc_s47_enquiry_id": "S1", "icpc_icpc_date": "2026-11-21"},   # a Saturday
+            {"icpc_icpc_id": "I2", "icpc_s47_enquiry_id": "", "icpc_icpc_date": "2026-11-20"},     # no s47
+            {"icpc_icpc_id": "I3", "icpc_s47_enquiry_id": "", "icpc_icpc_date": "2026-11-20", "icpc_icpc_transfer_in": "Y"},
+        ],
+        "ssd_cin_plans": [
+            {"cinp_cin_plan_id": "C1", "cinp_person_id": "P1", "cinp_cin_plan_start_date": "2026-01-01"},
+            {"cinp_cin_plan_id": "C2", "cinp_person_id": "P1", "cinp_cin_plan_start_date": "2026-02-01"},
+            {"cinp_cin_plan_id": "C3", "cinp_person_id": "P3", "cinp_cin_plan_start_date": "2026-02-01",
+             "cinp_cin_plan_end_date": "2026-03-01"},
+        ],
+        "ssd_cp_plans": [
+            {"cppl_cp_plan_id": "CP1", "cppl_person_id": "P1", "cppl_cp_plan_start_date": "2026-03-01"},
+            {"cppl_cp_plan_id": "CP2", "cppl_person_id": "P2", "cppl_cp_plan_start_date": "2023-03-01"},
+        ],
+        "ssd_ext_supervisions": [
+            {"supv_supervision_id": "S1", "supv_person_id": "P1", "supv_supervision_date": "2024-12-20",
+             "supv_recorded_date": "2025-01-02"},   # 23, 24, 27, 30, 31 Dec: the 5th working day is the 31st
+            {"supv_supervision_id": "S2", "supv_person_id": "P1", "supv_supervision_date": "2024-12-20",
+             "supv_recorded_date": "2024-12-31"},
+        ],
+        "ssd_cp_visits": [
+            {"cppv_cp_visit_id": "V1", "cppv_person_id": "P3", "cppv_cp_visit_date": "2026-05-01", "cppv_cp_visit_seen": "Y"},
+            {"cppv_cp_visit_id": "V2", "cppv_person_id": "P3", "cppv_cp_visit_date": "2026-05-01", "cppv_cp_visit_seen": "N"},
+        ],
+        "ssd_cla_episodes": [
+            {"clae_cla_episode_id": "E1", "clae_person_id": "P1", "clae_cla_id": "A", "clae_cla_episode_start_date": "2026-01-01",
+             "clae_cla_episode_ceased_date": "2026-03-01"},
+            {"clae_cla_episode_id": "E2", "clae_person_id": "P1", "clae_cla_id": "B", "clae_cla_episode_start_date": "2026-02-01"},
+            {"clae_cla_episode_id": "E3", "clae_person_id": "P2", "clae_cla_id": "C", "clae_cla_episode_start_date": "2026-01-01",
+             "clae_cla_episode_ceased_date": "2026-02-01"},
+            {"clae_cla_episode_id": "E4", "clae_person_id": "P2", "clae_cla_id": "D", "clae_cla_episode_start_date": "2026-02-01"},
+        ],
+    }
+    con = build_warehouse(tmp_path / "w.duckdb", catalogue, data)
+    try:
+        gaps = run_quality_suites(con, catalogue, D, tmp_path / "dd", "r1").gaps
+    finally:
+        con.close()
+    found = {(g.rule_id, g.record_id) for g in gaps.itertuples()}
+    assert found == {
+        ("ICPC_NOT_ON_WEEKEND", "I1"), ("ICPC_HAS_S47", "I2"),
+        ("CINP_ONE_OPEN_PER_CHILD", "C1"), ("CINP_ONE_OPEN_PER_CHILD", "C2"),
+        ("CINP_NOT_ALONGSIDE_CP_OR_CARE", "C1"), ("CINP_NOT_ALONGSIDE_CP_OR_CARE", "C2"),
+        ("CPPL_UNDER_18", "CP2"), ("SUPV_RECORDED_WITHIN_5WD", "S1"), ("CPPV_VISIT_NOT_BEFORE_BIRTH", "V1"),
+        ("CLAE_NO_OVERLAPPING_PERIODS", "E1"), ("CLAE_NO_OVERLAPPING_PERIODS", "E2"),
+    }, found

@@ -16,7 +16,7 @@ import great_expectations.expectations as gxe
 
 from ..parsing import ACCEPTED_DATE_FORMATS
 
-KINDS = ("required", "unique", "valid_date", "valid_flag", "not_future", "not_before", "references")
+KINDS = ("required", "unique", "valid_date", "valid_flag", "not_future", "not_before", "references", "check")
 ACCEPTED_FLAGS = "Y/N, Yes/No, 1/0, True/False"
 # pandas holds datetime64[ns] only between these dates; GX compares dates vectorised only for [ns]. A
 # parsed date outside them is held at the bound: "after D" is unchanged, and an end-before-start is
@@ -119,6 +119,14 @@ def _check(rule: dict, d: dt.date) -> Check:
         columns = {helper: _references_sql(col, pt, pc)}
         exp, kwargs = gxe.ExpectColumnValuesToBeInSet, {"column": helper, "value_set": [True]}
         message = f"{col} does not match any {pc} in {pt}"
+    elif kind == "check":
+        # a per-row condition in SQL over raw.<table> (other tables through subqueries): true = as it should
+        # be, false = a gap, null = does not apply. {D} is the reporting date.
+        helper = f"{rule['id'].lower()}__ok"
+        sql = rule["sql"].replace("{D}", f"DATE '{d.isoformat()}'")
+        columns = {helper: f"({sql})"}
+        exp, kwargs = gxe.ExpectColumnValuesToBeInSet, {"column": helper, "value_set": [True]}
+        message = rule["message"]
     else:
         raise ValueError(f"rule {rule.get('id')}: unknown kind {kind!r} (known: {', '.join(KINDS)})")
     meta = {k: rule.get(k) for k in ("description", "why", "dfe_code")}
