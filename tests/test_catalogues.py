@@ -64,3 +64,11 @@ def test_rules_name_catalogue_tables_and_columns():
     for rule in cat["rules"]:
         assert rule["column"] in cat["tables"][rule["table"]]["columns"], rule["id"]
         assert rule["severity"] in ("error", "warning") and rule["description"] and rule["why"]
+
+
+def test_generated_reference_pages_are_current():
+    """docs/*.md are generated from the catalogues: regenerate with `python -m csc_compliance.catalogue_docs`."""
+    from csc_compliance.catalogue_docs import DOCS_DIR, PAGES
+
+    for name, build in PAGES.items():
+        assert (DOCS_DIR / name).read_text(encoding="utf-8") == build(), f"docs/{name} is stale"

@@ -1,0 +1,77 @@
+"""Reference pages generated from the two catalogues (`python -m csc_compliance.catalogue_docs`): the
+measures (id, label, population, due date, statute, model, tests) and the data-quality rules. A test
+keeps the committed pages equal to what the catalogues generate."""
+from __future__ import annotations
+
+import sys
+
+from .catalogue import PROJECT_DIR, measure_catalogue, rule_catalogue
+
+DOCS_DIR = PROJECT_DIR / "docs"
+
+
+def _cell(text) -> str:
+    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def measures_page() -> str:
+    m = measure_catalogue()
+    lines = ["# Measures", "",
+             "Generated from `plugins/csc_compliance/measures.yml` by `python -m csc_compliance.catalogue_docs`;",
+             "the definitions are those of the specification's kpis.md. Each exception measure's SQL is",
+             "`dbt_project/models/intermediate/int_measure_<id>.sql`; its tests are in `tests/test_measures_*.py`",
+             "and `dbt_project/models/intermediate/_unit_tests.yml`.", "",
+             "## Exception measures", "",
+             "| id | label | population at D | due date | statutory basis | needs |", "|---|---|---|---|---|---|"]
+    for kpi_id, s in m["exception_measures"].items():
+        lines.append(f"| `{kpi_id}` | {_cell(s['label'])} | {_cell(s['population'])} | {_cell(s['due'])} | "
+                     f"{_cell(s['statute'])} | {', '.join(s['requires'])} |")
+    lines += ["", "## Readings where kpis.md leaves a choice", ""]
+    for kpi_id, s in {**m["exception_measures"], **m["rate_measures"]}.items():
+        if s.get("interpretation"):
+            lines.append(f"- `{kpi_id}`: {s['interpretation']}")
+    lines += ["", "## Rate measures", "", "Computed in `dbt_project/models/intermediate/int_rate_items.sql`, "
+              "published by `fct_kpi_values` at la, area, team and worker level.", "",
+              "| id | label | denominator | numerator | basis | needs |", "|---|---|---|---|---|---|"]
+    for kpi_id, s in m["rate_measures"].items():
+        denominator = "(a count)" if s.get("count") else s["denominator"]
+        lines.append(f"| `{kpi_id}` | {_cell(s['label'])} | {_cell(denominator)} | {_cell(s['numerator'])} | "
+                     f"{_cell(s['statute'])} | {', '.join(s['requires'])} |")
+    lines += ["", "## Local standards (defaults)", "", "| key | default |", "|---|---|"]
+    for key, value in m["local_standards"].items():
+        lines.append(f"| `{key}` | `{value}` |")
+    return "\n".join(lines) + "\n"
+
+
+def rules_page() -> str:
+    cat = rule_catalogue()
+    lines = ["# Data-quality rules", "",
+             f"Generated from `expectations/catalogue.yml` (version {cat['version']}) by "
+             "`python -m csc_compliance.catalogue_docs`. Each rule runs as a Great Expectations expectation in",
+             "the suite named after its table; each failing row is a line of `dq/recording_gaps.csv`.", "",
+             "## Overrides of the SSD YAML validators", "", "| table | column | SSD says | we do | why |",
+             "|---|---|---|---|---|"]
+    for o in cat.get("overrides", []):
+        lines.append(f"| {o['table']} | {o['column']} | {_cell(o['ssd_validator'])} | {_cell(o['decision'])} | "
+                     f"{_cell(o['reason'])} |")
+    lines += ["", "## Rules", "", "| id | table | column | kind | severity | description | why | DfE rule |",
+              "|---|---|---|---|---|---|---|---|"]
+    for r in cat["rules"]:
+        lines.append(f"| `{r['id']}` | {r['table']} | {r['column']} | {r['kind']} | {r['severity']} | "
+                     f"{_cell(r['description'])} | {_cell(r['why'])} | {_cell(r.get('dfe_code'))} |")
+    return "\n".join(lines) + "\n"
+
+
+PAGES = {"measures.md": measures_page, "rules.md": rules_page}
+
+
+def main() -> int:
+    DOCS_DIR.mkdir(exist_ok=True)
+    for name, build in PAGES.items():
+        (DOCS_DIR / name).write_text(build(), encoding="utf-8")
+        print(f"wrote docs/{name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
