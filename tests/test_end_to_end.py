@@ -128,3 +128,31 @@ def test_a_failed_run_leaves_the_published_outputs_exactly_as_they_were(run):
     assert "ssd_person.csv" in result.stderr and "row 3" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert tree_digest(out) == before
+
+
+def test_no_personal_data_outside_the_warehouse_and_workbooks(run):
+    """contract.md: personal data may reach only the warehouse and each lead's own workbook. Names, UPNs,
+    NHS numbers and postcodes of the extract appear in no other output: CSVs, Data Docs, dbt docs, history,
+    manifest, logs."""
+    extract, out = run["extract"], run["out"]
+    people = read_csv(extract / "ssd_person.csv")
+    values = set()
+    for row in people:
+        for col in ("pers_forename", "pers_surname", "pers_upn", "pers_single_unique_id", "pers_common_child_id"):
+            if len(row.get(col) or "") >= 4:
+                values.add(row[col])
+    placements = extract / "ssd_cla_placement.csv"
+    if placements.exists():
+        values |= {r["clap_cla_placement_postcode"] for r in read_csv(placements)
+                   if len(r.get("clap_cla_placement_postcode") or "") >= 5}
+    assert len(values) > 100
+    needles = [v.encode() for v in values]
+    checked = 0
+    for path in out.rglob("*"):
+        if not path.is_file() or path.name == "warehouse.duckdb" or path.suffix == ".xlsx":
+            continue
+        data = path.read_bytes()
+        leaked = [n.decode() for n in needles if n in data]
+        assert not leaked, f"{path.relative_to(out)} holds personal data: {leaked[:3]}"
+        checked += 1
+    assert checked > 20
