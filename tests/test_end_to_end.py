@@ -156,3 +156,12 @@ def test_no_personal_data_outside_the_warehouse_and_workbooks(run):
         assert not leaked, f"{path.relative_to(out)} holds personal data: {leaked[:3]}"
         checked += 1
     assert checked > 20
+
+
+def test_same_inputs_give_byte_identical_csv_outputs(run):
+    """Determinism: the same extract, reporting date and configuration give the same bytes."""
+    again = run["root"] / "again"
+    result = cli("run", "--extract", str(run["extract"]), "--as-at", AS_AT, "--out", str(again), "--config", str(CONFIG))
+    assert result.returncode == 0, result.stderr
+    for rel in ("exceptions/exceptions.csv", "kpis/kpi_values.csv", "dq/recording_gaps.csv"):
+        assert (again / rel).read_bytes() == (run["out"] / rel).read_bytes(), rel
