@@ -69,6 +69,25 @@ def test_formula_like_values_stay_text_and_dates_are_dates(tmp_path):
     assert all(c.data_type == "s" for c, h in zip(ws[2], header) if h in ("person_id", "record_id", "flag", "worker_id"))
     assert isinstance(values["due_date"], dt.datetime) and values["due_date"].date() == dt.date(2024, 12, 16)
     assert values["new"] == "new" and values["days_open"] == 0
+
+
+def test_day_counts_from_the_warehouse_are_numbers(tmp_path):
+    """DuckDB hands pandas nullable integers; Excel must get numbers a lead can sort and sum."""
+    rows = pd.DataFrame({"kpi_id": ["CP_VISIT", "CP_VISIT"], "record_id": ["a", "b"], "status": ["overdue", "due_soon"],
+                         "due_date": [dt.date(2024, 12, 1), dt.date(2024, 12, 23)],
+                         "first_seen_date": [dt.date(2024, 12, 20)] * 2, "team_id": ["T1", None]})
+    rows["days_overdue"] = pd.array([19, None], dtype="Int64")
+    rows["working_days_overdue"] = pd.array([14, None], dtype="Int64")
+    empty = pd.DataFrame(columns=["rule_id", "severity", "row_number"])
+    write_lead_workbook(tmp_path / "n.xlsx", LeadData("Lead", "2024-12-20", rows, empty))
+    ws = openpyxl.load_workbook(tmp_path / "n.xlsx")["CP_VISIT"]
+    header = [c.value for c in ws[1]]
+    first = dict(zip(header, [c.value for c in ws[2]]))
+    assert first["record_id"] == "a"                                  # most overdue first
+    assert first["days_overdue"] == 19 and ws.cell(2, header.index("days_overdue") + 1).data_type == "n"
+    assert first["working_days_overdue"] == 14
+    second = dict(zip(header, [c.value for c in ws[3]]))
+    assert second["days_overdue"] is None
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
 
 

@@ -7,6 +7,7 @@ formulas: a cell starting with =, +, - or @ stays text (strings_to_formulas is o
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,8 +51,8 @@ class _Sheet:
             self.ws.write_blank(r, c, None, fmt)
         elif isinstance(value, (dt.date, pd.Timestamp)):
             self.ws.write_datetime(r, c, pd.Timestamp(value).to_pydatetime(), self.f["date"])
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            self.ws.write_number(r, c, value, fmt)
+        elif isinstance(value, numbers.Number) and not isinstance(value, (bool, complex)):
+            self.ws.write_number(r, c, float(value), fmt)  # numpy and pandas integers too
         else:
             self.ws.write_string(r, c, str(value), fmt)
 
