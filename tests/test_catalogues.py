@@ -72,3 +72,12 @@ def test_generated_reference_pages_are_current():
 
     for name, build in PAGES.items():
         assert (DOCS_DIR / name).read_text(encoding="utf-8") == build(), f"docs/{name} is stale"
+
+
+def test_every_exception_measure_has_a_dbt_unit_test():
+    units = yaml.safe_load((MODELS / "intermediate" / "_unit_tests.yml").read_text())["unit_tests"]
+    tested = {u["model"] for u in units}
+    for kpi_id in measure_catalogue()["exception_measures"]:
+        model = f"int_measure_{kpi_id.lower()}"
+        # ASSESS_45WD's due date lives in int_assessments, CORE_GROUP_INTERVAL beside CORE_GROUP_FIRST
+        assert model in tested or (kpi_id == "ASSESS_45WD" and "int_assessments" in tested), kpi_id
