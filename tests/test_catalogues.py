@@ -79,5 +79,5 @@ def test_every_exception_measure_has_a_dbt_unit_test():
     tested = {u["model"] for u in units}
     for kpi_id in measure_catalogue()["exception_measures"]:
         model = f"int_measure_{kpi_id.lower()}"
-        # ASSESS_45WD's due date lives in int_assessments, CORE_GROUP_INTERVAL beside CORE_GROUP_FIRST
+        # ASSESS_45WD's due date is computed (and unit-tested) in int_assessments
         assert model in tested or (kpi_id == "ASSESS_45WD" and "int_assessments" in tested), kpi_id

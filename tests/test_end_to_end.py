@@ -166,3 +166,50 @@ def test_same_inputs_give_byte_identical_csv_outputs(run):
     assert result.returncode == 0, result.stderr
     for rel in ("exceptions/exceptions.csv", "kpis/kpi_values.csv", "dq/recording_gaps.csv"):
         assert (again / rel).read_bytes() == (run["out"] / rel).read_bytes(), rel
+
+
+PLANTED_KIND_TO_RULE_KIND = {
+    "duplicate_key": "unique", "future_date": "not_future", "unknown_flag": "valid_flag",
+    "broken_reference": "references", "required_empty": "required", "unparseable_date": "valid_date",
+    "end_before_start": "not_before", "supervision_recorded_late": "SUPV_RECORDED_WITHIN_5WD",
+    "icpc_without_s47": "ICPC_HAS_S47", "icpc_on_weekend": "ICPC_NOT_ON_WEEKEND",
+    "cin_plan_open_with_cp": "CINP_NOT_ALONGSIDE_CP_OR_CARE",
+}
+
+
+def test_every_planted_recording_gap_is_found_by_the_right_rule_on_the_right_row(run, tmp_path):
+    import datetime as dt
+
+    import yaml
+
+    from csc_compliance.catalogue import RULE_CATALOGUE
+    from csc_compliance.generate import generate_extract
+
+    # the same seed, profile and date regenerate the same extract, with the generator's list of planted gaps
+    planted = generate_extract(profile="demo", seed=7, as_at=dt.date.fromisoformat(AS_AT), out_dir=tmp_path / "x").gaps
+    kinds = {r["id"]: r["kind"] for r in yaml.safe_load(RULE_CATALOGUE.read_text())["rules"]}
+    found = {}
+    for g in read_csv(run["out"] / "dq/recording_gaps.csv"):
+        found.setdefault((g["table"], int(g["row_number"]), g["column"]), set()).add(g["rule_id"])
+    assert len(planted) > 100
+    for gap in planted:
+        rules = found.get((gap["table"], gap["row_number"], gap["column"]), set())
+        want = PLANTED_KIND_TO_RULE_KIND[gap["kind"]]
+        assert any(r == want or kinds[r] == want for r in rules), (gap["kind"], gap["table"], gap["row_number"], rules)
+    # and nothing is reported that was not planted
+    planted_places = {(g["table"], g["row_number"], g["column"]) for g in planted}
+    extra = set(found) - planted_places
+    assert not extra, sorted(extra)[:10]
+
+
+def test_each_run_leaves_its_manifest_for_auditors(run):
+    """data_docs/runs holds one manifest per successful run, carried forward by later runs."""
+    manifests = sorted((run["out"] / "data_docs" / "runs").glob("*.json"))
+    assert manifests, "no run manifest"
+    latest = json.loads((run["out"] / "run_manifest.json").read_text())
+    assert any(json.loads(m.read_text())["run_id"] == latest["run_id"] for m in manifests)
+    assert latest["rule_catalogue"]["version"] and latest["config"]["sha256"]
+    assert {t["table"] for t in latest["extract"]["tables"] if t["present"]} >= {"ssd_person", "ssd_cp_plans"}
+    assert all(t["sha256"] for t in latest["extract"]["tables"] if t["present"])
+    assert [s["stage"] for s in latest["stages"]] == ["prepare", "land", "transform", "validate"]
+    assert any(n["unique_id"].endswith("fct_exceptions") and n["status"] == "success" for n in latest["dbt"])

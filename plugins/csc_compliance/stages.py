@@ -169,6 +169,10 @@ def publish(ctx: RunContext) -> dict:
     published_history = out / "history.duckdb"
     if published_history.exists():
         shutil.copy2(published_history, ctx.history)
+    # auditors keep every run's manifest: carry the published ones into this run's documentation
+    published_runs = out / "data_docs" / "runs"
+    if published_runs.is_dir():
+        shutil.copytree(published_runs, ctx.build_dir / "data_docs" / "runs", dirs_exist_ok=True)
     with duckdb.connect(str(ctx.warehouse)) as con:
         con.execute(f"ATTACH '{ctx.history}' AS history")
         record_run(con, "history", ctx.d, ctx.run_id, config.retention_days)
