@@ -1,9 +1,7 @@
 """The command line's own bad input: a clear message, no traceback, nothing written to the outputs."""
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
 
 CLI = [sys.executable, "-m", "csc_compliance.cli"]
 

@@ -3,7 +3,6 @@ measure catalogue (measures and local-standard defaults). Everything else reads 
 from __future__ import annotations
 
 import functools
-import hashlib
 from pathlib import Path
 
 import yaml
@@ -43,6 +42,3 @@ def all_measures() -> dict[str, dict]:
     m = measure_catalogue()
     return {**m["exception_measures"], **m["rate_measures"]}
 
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -54,7 +54,7 @@ def read_manifest(extract_dir: Path) -> dict | None:
         try:
             data["as_at"] = dt.date.fromisoformat(str(data["as_at"]))
         except ValueError:
-            raise ExtractError(f"as_at is not a YYYY-MM-DD date", file=path.name, column="as_at") from None
+            raise ExtractError("as_at is not a YYYY-MM-DD date", file=path.name, column="as_at") from None
     return data
 
 
@@ -177,25 +177,19 @@ def land_table(con: duckdb.DuckDBPyConnection, table: str, ef: ExtractFile | Non
             select.append(f"{expr} AS {_quote(c)}")
         else:
             select.append(f"CAST(NULL AS VARCHAR) AS {_quote(c)}")
-    if ef.fmt == "parquet":
-        order, rownum = "file_row_number", "file_row_number + 1"
-        from_sql = rel
-    else:
-        # CSV: materialise in file order first; a table's rowid follows insertion order.
-        order, rownum = None, None
-        from_sql = rel
     src_file = ef.path.name.replace("'", "''")
     try:
         if ef.fmt == "csv":
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _landing AS SELECT * FROM {from_sql}")
+            # materialise in file order first: a table's rowid follows insertion order
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _landing AS SELECT * FROM {rel}")
             con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {', '.join(select)}, "
                         f"CAST(rowid + 1 AS BIGINT) AS _row_number, '{src_file}' AS _source_file "
                         f"FROM _landing ORDER BY rowid")
             con.execute("DROP TABLE _landing")
         else:
             con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {', '.join(select)}, "
-                        f"CAST({rownum} AS BIGINT) AS _row_number, '{src_file}' AS _source_file "
-                        f"FROM {from_sql} ORDER BY {order}")
+                        f"CAST(file_row_number + 1 AS BIGINT) AS _row_number, '{src_file}' AS _source_file "
+                        f"FROM {rel} ORDER BY file_row_number")
     except duckdb.Error as exc:
         if ef.fmt == "csv":
             raise _csv_problem(exc, ef.path.name) from None

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from . import parsing, progress
-from .catalogue import rule_catalogue, file_sha256, RULE_CATALOGUE, measure_catalogue
+from .catalogue import rule_catalogue
 from .config import load_config
 from .dbt_build import build_dbt_docs, dbt_vars, run_dbt_build
 from .errors import CscError, ExtractError

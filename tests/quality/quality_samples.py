@@ -19,7 +19,7 @@ def build_warehouse(path: Path, catalogue: dict, data: dict[str, list[dict]]) ->
     con = duckdb.connect(str(path))
     create_macros(con)  # the one definition the landing step uses
     # the working-day calendar dbt builds before validation runs (rules on working days read it)
-    calendar = calendar_frame(dt.date(2000, 1, 1), dt.date(2030, 12, 31))
+    calendar = calendar_frame(dt.date(2000, 1, 1), dt.date(2030, 12, 31))  # noqa: F841 (read by name in SQL)
     con.execute("CREATE SCHEMA IF NOT EXISTS intermediate")
     con.execute("CREATE OR REPLACE TABLE intermediate.int_calendar AS SELECT * FROM calendar")
     con.execute("CREATE SCHEMA IF NOT EXISTS raw; CREATE SCHEMA IF NOT EXISTS meta")

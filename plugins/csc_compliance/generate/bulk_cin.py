@@ -208,7 +208,7 @@ def s47_enquiries(ctx: Ctx) -> tuple[Frame, np.ndarray]:
 
 def initial_cp_conferences(ctx: Ctx, s47_per_cr: np.ndarray, cp_idx: np.ndarray, cp_id: np.ndarray
                            ) -> tuple[Frame, np.ndarray]:
-    rng, r, D, vc = ctx.rng, ctx.world.referrals, ctx.D, ctx.vc
+    r, D, vc = ctx.world.referrals, ctx.D, ctx.vc
     fr = ctx.cr_fr
     sel = np.flatnonzero(~np.isnat(r.icpc[fr]) & (r.icpc[fr] <= D))
     f = fr[sel]

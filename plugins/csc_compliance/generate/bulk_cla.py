@@ -53,7 +53,7 @@ class Cla:
         self._placements()
 
     def _placements(self):
-        ctx, rng = self.ctx, self.ctx.rng
+        rng = self.ctx.rng
         dur = np.maximum((self.limit - self.start).astype(np.int64), 0)
         n_moves = np.minimum(rng.poisson(dur / 365.25 * 0.6), 6)
         n_moves = np.where(dur > 40, n_moves, 0)
