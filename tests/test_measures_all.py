@@ -311,3 +311,19 @@ def test_dbt_unit_tests_pass(wh, tmp_path):
     assert len(results) == len(defined) >= 10
     failed = [(r["unique_id"], r["message"]) for r in results if r["status"] != "pass"]
     assert not failed, failed
+
+
+def test_bad_keys_are_gaps_never_a_failed_night(tmp_path):
+    """Keys differing only by spaces are one key (the first row kept); rows with no key do not break the
+    marts' key tests; an episode with no ids is ignored. The run completes (contract.md)."""
+    tables = {
+        "ssd_cp_plans": [cp("CPA", "K1", "2024-11-01"), cp("CPA ", "K1", "2024-06-01"),
+                         cp("", "K2", "2024-11-01"), cp("", "K3", "2024-11-01")],
+        "ssd_cla_episodes": [episode("", "L9", "", "2024-06-03")],
+        "ssd_cp_visits": [],
+    }
+    wh3 = build_warehouse(tmp_path, tables, D.isoformat(), CONFIG)
+    rows = wh3.execute("select record_id, person_id, due_date from marts.fct_exceptions where kpi_id = 'CP_VISIT' "
+                       "order by person_id").fetchall()
+    assert [(r[0], r[1]) for r in rows] == [("CPA", "K1"), (None, "K2"), (None, "K3")]
+    assert rows[0][2] == add_wd(d(2024, 11, 1), 10)   # the first row in file order is kept

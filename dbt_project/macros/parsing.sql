@@ -25,6 +25,8 @@
 {%- endmacro %}
 
 {# Rows sharing a key are all flagged as gaps; the measures keep the first in file order. #}
+{# Keys compare trimmed, as they are read ("A1" and "A1 " are one key). Rows with no key are all kept. #}
 {% macro first_row_per_key(key) -%}
-    qualify {{ key }} is null or row_number() over (partition by {{ key }} order by _row_number) = 1
+    qualify nullif(trim({{ key }}), '') is null
+         or row_number() over (partition by nullif(trim({{ key }}), '') order by _row_number) = 1
 {%- endmacro %}

@@ -6,6 +6,7 @@ with episodes as (
     select *, coalesce(clae_cla_id, clae_cla_episode_id) as cla_id
     from {{ ref('stg_ssd_cla_episodes') }}
     where clae_cla_episode_start_date is not null
+      and coalesce(clae_cla_id, clae_cla_episode_id) is not null
 ),
 
 latest as (
