@@ -3,6 +3,7 @@ outcomes, every output of the contract, the routing of workbooks, and that a fai
 import csv
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -17,8 +18,12 @@ CONFIG = Path(__file__).resolve().parent.parent / "demo" / "config.yml"
 CLI = [sys.executable, "-m", "csc_compliance.cli"]
 
 
+AIRFLOW_HOME = None  # set by the fixture: this module's own Airflow home
+
+
 def cli(*args):
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=900)
+    env = {**os.environ, "CSC_AIRFLOW_HOME": str(AIRFLOW_HOME)} if AIRFLOW_HOME else None
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=900, env=env)
 
 
 def read_csv(path):
@@ -33,7 +38,9 @@ def tree_digest(out: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
+    global AIRFLOW_HOME
     root = tmp_path_factory.mktemp("e2e")
+    AIRFLOW_HOME = root / "airflow"
     extract, out = root / "extract", root / "out"
     gen = cli("generate", "--profile", "demo", "--seed", "7", "--as-at", AS_AT, "--out", str(extract))
     assert gen.returncode == 0, gen.stderr

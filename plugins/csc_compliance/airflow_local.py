@@ -27,9 +27,16 @@ def configure_environment(home: Path | None = None) -> Path:
 
 
 def migrate_metadata_db() -> None:
+    """Create or upgrade the SQLite metadata database. Two runs starting together on one machine (for
+    different output folders) would race to create the same tables: one migrates while the other waits."""
+    import fcntl
+
     from airflow.utils import db
 
-    db.upgradedb()
+    lock_path = Path(os.environ["AIRFLOW_HOME"]) / "migrate.lock"
+    with open(lock_path, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        db.upgradedb()
 
 
 def load_dag():
