@@ -103,7 +103,7 @@ def command_run(args) -> int:
     except CscError as exc:
         return _fail(str(exc))
     out.mkdir(parents=True, exist_ok=True)
-    lock = _lock_output(out)
+    lock = _lock_output(out)  # held until this process exits
     if lock is None:
         return _fail(f"another run is using the output folder {out}; wait for it to finish.")
     run_label = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
