@@ -126,3 +126,24 @@ def test_first_seen_date_follows_the_unbroken_run_of_listings(tmp_path):
     assert night(d(2024, 1, 3), ["b"]) == {"b": d(2024, 1, 3)}
     assert night(d(2024, 1, 4), ["a"]) == {"a": d(2024, 1, 4)}
     assert con.execute("SELECT count(*) FROM history.runs").fetchone() == (4,)
+
+
+def test_leads_summary_page_draws_each_measure_by_team_and_over_time(tmp_path):
+    from csc_compliance.publish.summary_page import write_summary_page
+
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{tmp_path / 'h.duckdb'}' AS history")
+    con.execute("CREATE SCHEMA marts")
+    con.execute("""CREATE TABLE marts.exceptions_published AS SELECT * FROM (VALUES
+        ('CP_VISIT', 'T1', 'overdue'), ('CP_VISIT', 'T1', 'due_soon'), ('CP_VISIT', NULL, 'overdue'),
+        ('PLO_DURATION', 'T2', 'watch')) t(kpi_id, team_id, status)""")
+    con.execute("CREATE TABLE history.runs AS SELECT * FROM (VALUES (DATE '2024-12-19'), (DATE '2024-12-20')) t(reporting_date)")
+    con.execute("""CREATE TABLE history.exceptions AS SELECT * FROM (VALUES
+        (DATE '2024-12-19', 'CP_VISIT'), (DATE '2024-12-20', 'CP_VISIT'), (DATE '2024-12-20', 'CP_VISIT'))
+        t(reporting_date, kpi_id)""")
+    page = write_summary_page(con, tmp_path / "summary.html", "2024-12-20", "Test <Council>").read_text()
+    assert "Test &lt;Council&gt;" in page and "<script" not in page and "http" not in page
+    cp = page[page.index('id="CP_VISIT"'):page.index("</section>", page.index('id="CP_VISIT"'))]
+    assert "T1: 1 overdue" in cp and "T1: 1 due_soon" in cp and "UNASSIGNED: 1 overdue" in cp
+    assert "2024-12-19: 1" in cp and "2024-12-20: 2" in cp      # the trend over stored runs
+    assert "No open exceptions." in page[page.index('id="ASSESS_45WD"'):]

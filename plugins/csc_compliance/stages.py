@@ -163,6 +163,7 @@ def publish(ctx: RunContext) -> dict:
     from .publish.history import record_run
     from .publish.lead_outputs import write_workbooks
     from .publish.manifest import write_manifest
+    from .publish.summary_page import write_summary_page
 
     config = load_config(ctx.config_path)
     out = Path(ctx.out_dir)
@@ -178,6 +179,8 @@ def publish(ctx: RunContext) -> dict:
         record_run(con, "history", ctx.d, ctx.run_id, config.retention_days)
         counts = write_csv_outputs(con, ctx.build_dir)
         workbooks = write_workbooks(con, ctx.build_dir / "exceptions", config, ctx.reporting_date)
+        write_summary_page(con, ctx.build_dir / "exceptions" / "summary.html", ctx.reporting_date,
+                           config.authority_name)
         unavailable = dict(con.execute("SELECT kpi_id, missing_tables FROM intermediate.int_measure_availability "
                                        "WHERE NOT is_available ORDER BY kpi_id").fetchall())
         con.execute("DETACH history")

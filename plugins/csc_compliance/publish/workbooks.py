@@ -89,6 +89,8 @@ def write_lead_workbook(path: Path, data: LeadData) -> None:
     summary = _Sheet(wb, wb.add_worksheet("Summary"), f)
     summary.ws.write_string(0, 0, f"Exceptions for {data.lead}", f["title"])
     summary.ws.write_string(1, 0, f"Reporting date {data.reporting_date}")
+    # the leads' summary page (charts by team and over time) sits beside the workbooks
+    summary.ws.write_url(1, 3, "external:summary.html", string="Charts: summary.html")
     ex = data.exceptions
     if ex.empty and data.gaps.empty and data.resolved.empty:
         summary.ws.write_string(3, 0, "Nothing to act on: no exceptions or recording gaps for your areas.")
