@@ -18,13 +18,11 @@ def store_recording_gaps(con: duckdb.DuckDBPyConnection, gaps: pd.DataFrame) -> 
         SELECT g.rule_id, g.severity, g."table", CAST(g.row_number AS BIGINT) AS row_number,
                CAST(g.record_id AS VARCHAR) AS record_id, CAST(g.person_id AS VARCHAR) AS person_id,
                g."column", g.message,
-               coalesce(pa.allocated_worker_id, pa.referral_worker_id) AS worker_id,
-               coalesce(pa.allocated_team_id, pa.referral_team_id) AS team_id,
-               u.area_id,
+               pa.worker_id, pa.team_id, u.area_id,
                coalesce(u.lead, 'Unassigned') AS lead
         FROM _gaps g
         LEFT JOIN intermediate.int_person_attribution pa ON pa.person_id = g.person_id
-        LEFT JOIN intermediate.int_units u ON u.team_id = coalesce(pa.allocated_team_id, pa.referral_team_id)
+        LEFT JOIN intermediate.int_units u ON u.team_id = pa.team_id
         ORDER BY g.rule_id, g."table", g.row_number
     """)
     con.unregister("_gaps")

@@ -178,11 +178,11 @@ def publish(ctx: RunContext) -> dict:
         con.execute(f"ATTACH '{ctx.history}' AS history")
         record_run(con, "history", ctx.d, ctx.run_id, config.retention_days)
         counts = write_csv_outputs(con, ctx.build_dir)
-        workbooks = write_workbooks(con, ctx.build_dir / "exceptions", config, ctx.reporting_date)
-        write_summary_page(con, ctx.build_dir / "exceptions" / "summary.html", ctx.reporting_date,
-                           config.authority_name)
         unavailable = dict(con.execute("SELECT kpi_id, missing_tables FROM intermediate.int_measure_availability "
                                        "WHERE NOT is_available ORDER BY kpi_id").fetchall())
+        workbooks = write_workbooks(con, ctx.build_dir / "exceptions", config, ctx.reporting_date, unavailable)
+        write_summary_page(con, ctx.build_dir / "exceptions" / "summary.html", ctx.reporting_date,
+                           config.authority_name)
         con.execute("DETACH history")
     summary = write_manifest(ctx, config, counts, workbooks, unavailable)
     entries = swap.swap_in(ctx.build_dir, out)

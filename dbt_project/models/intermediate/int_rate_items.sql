@@ -4,13 +4,7 @@
 -- each. Past events (assessments, ICPCs, CP plans, referrals) drill down by their own team/worker where the
 -- row holds them, else by the child's attribution.
 with items as (select * from {{ ref('int_measure_items') }}),
-attribution as (
-    select pa.person_id,
-           coalesce(pa.allocated_worker_id, pa.referral_worker_id) as worker_id,
-           coalesce(pa.allocated_team_id, pa.referral_team_id) as team_id,
-           pa.allocated_worker_id, pa.allocated_team_id, pa.referral_worker_id, pa.referral_team_id
-    from {{ ref('int_person_attribution') }} pa
-),
+attribution as (select * from {{ ref('int_person_attribution') }}),
 
 assess_45wd as (
     select 'ASSESS_45WD_RATE' as kpi_id, a.assessment_id as item_id, a.person_id,

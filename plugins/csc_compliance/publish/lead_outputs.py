@@ -11,13 +11,12 @@ from ..config import Config
 from .workbooks import LeadData, workbook_filename, write_lead_workbook
 
 
-def write_workbooks(con: duckdb.DuckDBPyConnection, folder: Path, config: Config, reporting_date: str) -> dict:
+def write_workbooks(con: duckdb.DuckDBPyConnection, folder: Path, config: Config, reporting_date: str,
+                    unavailable: dict[str, str]) -> dict:
     exceptions = con.execute("SELECT * FROM marts.exceptions_published").df()
     gaps = con.execute("SELECT * FROM marts.dq_recording_gaps").df()
     resolved = con.execute("SELECT * FROM marts.exceptions_resolved").df()
     previous = con.execute("SELECT * FROM marts.exceptions_previous_counts").df()
-    unavailable = dict(con.execute(
-        "SELECT kpi_id, missing_tables FROM intermediate.int_measure_availability WHERE NOT is_available").fetchall())
     leads = sorted({lead.name for lead in config.leads} | set(exceptions["lead"].dropna())
                    | set(gaps["lead"].dropna()) | set(resolved["lead"].dropna()))
     folder.mkdir(parents=True, exist_ok=True)
