@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_AS_AT ?= 2026-11-20
 DEMO_SEED ?= 42
 
-.PHONY: run test setup demo-data bench clean
+.PHONY: run test setup browser demo-data bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -18,6 +18,13 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
+# The summary page is tested in a real headless Chromium (Debian package); installed when missing and root.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >/dev/null; \
+	  else echo "make: Chromium is missing and cannot be installed here (not root or no apt-get): install it, the browser tests need it"; fi
+
 demo/extract/manifest.json: $(STAMP)
 	rm -rf demo/extract
 	$(VENV)/bin/csc-compliance generate --profile demo --seed $(DEMO_SEED) --as-at $(DEMO_AS_AT) --out demo/extract
@@ -27,7 +34,7 @@ demo-data: demo/extract/manifest.json
 run: demo-data
 	$(VENV)/bin/csc-compliance run --extract demo/extract --as-at $(DEMO_AS_AT) --out output --config demo/config.yml
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 clean:

@@ -164,6 +164,34 @@ def test_no_personal_data_outside_the_warehouse_and_workbooks(run):
         assert not leaked, f"{path.relative_to(out)} holds personal data: {leaked[:3]}"
         checked += 1
     assert checked > 20
+    terminal = (run["result"].stdout + run["result"].stderr).encode()
+    assert not [n for n in needles if n in terminal], "the terminal output holds personal data"
+
+
+def test_no_date_of_birth_beside_its_child_outside_the_warehouse_and_workbooks(run):
+    """A date of birth is personal only beside whom it belongs to (a bare date may be any due date): no text
+    output holds a child's date of birth, in any format the extract gave it, near that child's id."""
+    import re
+
+    births = {}
+    for row in read_csv(run["extract"] / "ssd_person.csv"):
+        if row["pers_dob"]:
+            y, m, d = row["pers_dob"][:10].split("-")
+            births[row["pers_person_id"]] = {row["pers_dob"], f"{d}/{m}/{y}", f"{y}{m}{d}"}
+    assert len(births) > 1000
+    checked = 0
+    for path in run["out"].rglob("*"):
+        if not path.is_file() or path.suffix not in (".csv", ".json", ".html", ".log", ".txt", ".md"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for token in re.finditer(r"[A-Za-z0-9_-]+", text):
+            dob = births.get(token.group())
+            if dob:
+                near = text[max(token.start() - 200, 0):token.end() + 200]
+                assert not any(f in near for f in dob), f"{path.relative_to(run['out'])}: a date of birth " \
+                                                        f"beside person {token.group()}"
+                checked += 1
+    assert checked > 500      # person ids are in the CSVs: the check did look beside them
 
 
 def test_same_inputs_give_byte_identical_csv_outputs(run):
@@ -220,3 +248,25 @@ def test_each_run_leaves_its_manifest_for_auditors(run):
     assert all(t["sha256"] for t in latest["extract"]["tables"] if t["present"])
     assert [s["stage"] for s in latest["stages"]] == ["prepare", "land", "transform", "validate"]
     assert any(n["unique_id"].endswith("fct_exceptions") and n["status"] == "success" for n in latest["dbt"])
+
+
+def test_leads_summary_page_draws_in_headless_chromium(run):
+    """The published summary page, opened as a lead would: no console error, a bar chart for each measure
+    with open exceptions (one bar segment per team and status listed), a trend point for the night."""
+    from headless_chromium import open_page
+    from test_summary_page_browser import MEASURE_CHARTS, sections_by_id
+
+    report = open_page(run["out"] / "exceptions" / "summary.html", MEASURE_CHARTS)
+    assert report["errors"] == []
+    sections = sections_by_id(report)
+    segments = {}
+    for row in read_csv(run["out"] / "exceptions/exceptions.csv"):
+        segments.setdefault(row["kpi_id"], set()).add((row["team_id"], row["status"]))
+    assert segments
+    for kpi_id, charts in sections.items():
+        bars = [c for c in charts if c["kind"] == "bars"]
+        if kpi_id in segments:
+            assert bars and bars[0]["width"] > 0 and bars[0]["rects"] == len(segments[kpi_id]), kpi_id
+        else:
+            assert not bars, kpi_id
+        assert charts[-1]["kind"] == "trend" and charts[-1]["points"] == 1, kpi_id

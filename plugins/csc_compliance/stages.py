@@ -146,11 +146,15 @@ def transform(ctx: RunContext) -> dict:
 
 @stage("validate")
 def validate(ctx: RunContext) -> dict:
-    from .quality import run_quality_suites
+    from .quality import docs, run_quality_suites
     from .quality_attribution import store_recording_gaps
 
+    config = load_config(ctx.config_path)
+    data_docs = ctx.build_dir / "data_docs"
+    # auditors keep every run's validations and manifest: the published ones come into this run's site
+    docs.carry_forward(Path(ctx.out_dir) / "data_docs", data_docs)
     with duckdb.connect(str(ctx.warehouse)) as con:
-        result = run_quality_suites(con, rule_catalogue(), ctx.d, ctx.build_dir / "data_docs", ctx.run_id)
+        result = run_quality_suites(con, rule_catalogue(), ctx.d, data_docs, ctx.run_id, config.retention_days)
         store_recording_gaps(con, result.gaps)
     (ctx.build_dir / "suites.json").write_text(json.dumps(result.suites, indent=2, default=str))
     progress.say(f"      {len(result.gaps):,} recording gaps found by {len(result.suites)} suites")
@@ -170,10 +174,6 @@ def publish(ctx: RunContext) -> dict:
     published_history = out / "history.duckdb"
     if published_history.exists():
         shutil.copy2(published_history, ctx.history)
-    # auditors keep every run's manifest: carry the published ones into this run's documentation
-    published_runs = out / "data_docs" / "runs"
-    if published_runs.is_dir():
-        shutil.copytree(published_runs, ctx.build_dir / "data_docs" / "runs", dirs_exist_ok=True)
     with duckdb.connect(str(ctx.warehouse)) as con:
         con.execute(f"ATTACH '{ctx.history}' AS history")
         record_run(con, "history", ctx.d, ctx.run_id, config.retention_days)

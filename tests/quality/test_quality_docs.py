@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from csc_compliance.quality import run_quality_suites, runner
+from csc_compliance.quality import docs, run_quality_suites, runner
 from quality_samples import CATALOGUE, D, DEPARTMENTS, PLANS, VISITS, build_warehouse
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -114,15 +115,42 @@ def test_links_are_relative_and_no_machine_paths(docs_run):
         assert not href.startswith("/"), href
 
 
-def test_rerun_replaces_previous_pages(tmp_path):
-    con = build_warehouse(tmp_path / "w.duckdb", CATALOGUE, {"ssd_department": DEPARTMENTS})
+def _tree(root: Path) -> dict:
+    return {str(p.relative_to(root)): p.read_bytes() for p in _files(root)}
+
+
+def test_every_run_stays_listed_until_past_retention(tmp_path):
+    """Each run adds its validation pages and results; earlier runs' stay (carried into each run's build
+    without changing the published files) until their reporting date is past the retention."""
+    con = build_warehouse(tmp_path / "w.duckdb", CATALOGUE, {"ssd_department": DEPARTMENTS,
+                                                             "ssd_person": PERSON})
+    published = tmp_path / "published"
     try:
-        run_quality_suites(con, CATALOGUE, D, tmp_path / "dd", "first")
-        run_quality_suites(con, CATALOGUE, D, tmp_path / "dd", "second")
+        for day, run in ((dt.date(2024, 11, 1), "oldest"), (D - dt.timedelta(days=1), "first"), (D, "second")):
+            build = tmp_path / f"build-{run}"
+            docs.carry_forward(published, build)
+            before = _tree(published) if published.exists() else {}
+            run_quality_suites(con, CATALOGUE, day, build, run, retention_days=730)
+            assert (_tree(published) if published.exists() else {}) == before, "published site changed"
+            if published.exists():
+                shutil.rmtree(published)
+            build.rename(published)
     finally:
         con.close()
-    runs = [p.name for p in (tmp_path / "dd" / "validations" / "ssd_department").iterdir()]
-    assert runs == ["second"]
+    runs = sorted(p.name for p in (published / "validations" / "ssd_department").iterdir())
+    assert runs == [f"{D - dt.timedelta(days=1)}_first", f"{D}_second"]
+    index = (published / "index.html").read_text(encoding="utf-8")
+    assert f"{D}_second" in index and f"{D - dt.timedelta(days=1)}_first" in index and "oldest" not in index
+    results = sorted((published / docs.RESULTS_FOLDER).rglob("*.json"))
+    assert {p.relative_to(published / docs.RESULTS_FOLDER).parts[1] for p in results} == {
+        f"{D - dt.timedelta(days=1)}_first", f"{D}_second"}
+    for path in results:   # counts kept, failing row numbers and values not
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        assert all("unexpected_index_list" not in (r.get("result") or {}) for r in stored["results"])
+        assert any((r.get("result") or {}).get("unexpected_count") for r in stored["results"]) or \
+            "ssd_department" in str(path)
+        for value in PLANTED:
+            assert value not in path.read_text(encoding="utf-8")
 
 
 def test_real_catalogue_runs(tmp_path):

@@ -50,4 +50,9 @@ def write_manifest(ctx: RunContext, config: Config, counts: dict, workbooks: dic
     runs = build / "data_docs" / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     (runs / f"{ctx.reporting_date}_{ctx.run_id}.json").write_text(text)
+    # earlier runs' manifests were carried forward; those past the retention go, as their history does
+    cutoff = (ctx.d - dt.timedelta(days=config.retention_days)).isoformat()
+    for old in runs.glob("*.json"):
+        if old.name[:10] < cutoff:
+            old.unlink()
     return manifest

@@ -61,10 +61,10 @@ def write_summary_page(con: duckdb.DuckDBPyConnection, path: Path, reporting_dat
     measures = measure_catalogue()["exception_measures"]
     by_team = con.execute("""SELECT kpi_id, coalesce(team_id, 'UNASSIGNED'), status, count(*)
                              FROM marts.exceptions_published GROUP BY ALL ORDER BY ALL""").fetchall()
-    trend = con.execute("""SELECT r.reporting_date, k.kpi_id, count(e.kpi_id)
-                           FROM history.runs r CROSS JOIN (SELECT DISTINCT kpi_id FROM history.exceptions) k
-                           LEFT JOIN history.exceptions e ON e.reporting_date = r.reporting_date AND e.kpi_id = k.kpi_id
-                           GROUP BY ALL ORDER BY ALL""").fetchall()
+    nights = [str(d) for (d,) in con.execute("SELECT reporting_date FROM history.runs ORDER BY 1").fetchall()]
+    # a measure with nothing open on a night is a 0 on its trend, not a missing point
+    listed = {(str(d), k): n for d, k, n in con.execute(
+        "SELECT reporting_date, kpi_id, count(*) FROM history.exceptions GROUP BY ALL").fetchall()}
     legend = "".join(f'<span style="color:{c}">&#9632; {s}</span>' for s, c in STATUS_COLOURS.items())
     body = [f"<h1>Compliance exceptions: {html.escape(authority)}</h1>",
             f'<p class="note">Reporting date {reporting_date}. Open exceptions by team and status, and each '
@@ -75,7 +75,7 @@ def write_summary_page(con: duckdb.DuckDBPyConnection, path: Path, reporting_dat
         for k, team, status, n in by_team:
             if k == kpi_id:
                 teams.setdefault(team, {})[status] = n
-        points = [(str(day), n) for day, k, n in trend if k == kpi_id]
+        points = [(night, listed.get((night, kpi_id), 0)) for night in nights]
         body.append(f'<section id="{kpi_id}"><h2>{kpi_id}: {html.escape(spec["label"])}</h2>')
         body.append(_bar_chart(sorted(teams.items())) if teams else '<p class="note">No open exceptions.</p>')
         body.append(_trend_chart(points))

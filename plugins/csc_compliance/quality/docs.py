@@ -3,12 +3,18 @@
 rule by its id from the front page. Only rule metadata and counts reach the site, never a cell value."""
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from great_expectations.render import RenderedBootstrapTableContent, RenderedTabsContent
 from great_expectations.render.renderer.site_index_page_renderer import SiteIndexPageRenderer
 
 SITE_NAME = "csc_compliance"
+RESULTS_FOLDER = "results"          # the GX validation results store, one JSON per suite and run
+# what a run carries from the published site into its build: every run's results, pages and manifests
+# (the index, suite pages and static assets are rendered afresh)
+CARRIED = (RESULTS_FOLDER, "validations", "runs")
 
 _RULE_COLUMNS = [
     ("rule_id", "Rule"), ("severity", "Severity"), ("table", "Table"), ("column", "Column"),
@@ -53,9 +59,28 @@ class RulesIndexPageRenderer(SiteIndexPageRenderer):
         )
 
 
+def carry_forward(published: Path, build: Path) -> None:
+    """Bring earlier runs' results, validation pages and manifests into this run's site. Files are hard
+    links where the file system allows (a year of runs is ~1 GB of pages), else copies: a run only adds
+    new files and removes expired ones, never rewrites a carried file, so the published site is untouched
+    until the swap."""
+    for folder in CARRIED:
+        source = Path(published) / folder
+        if not source.is_dir():
+            continue
+        shutil.copytree(source, Path(build) / folder, dirs_exist_ok=True, copy_function=_link_or_copy)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def prune_empty_folders(data_docs_dir: Path) -> None:
-    """GX removes a previous run's pages from the site but leaves their folders; remove those too."""
-    for section in ("validations", "expectations"):
+    """GX removes expired runs' pages and results but leaves their folders; remove those too."""
+    for section in ("validations", "expectations", RESULTS_FOLDER):
         root = Path(data_docs_dir) / section
         for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts),
                              reverse=True):

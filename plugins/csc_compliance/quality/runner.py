@@ -1,6 +1,10 @@
 """One GX context per call: one Expectation Suite, validation definition and checkpoint per table, one
 validation per table, then the Data Docs site. Tables are read and validated one at a time (every row,
-no sampling) so only one frame is in memory at once."""
+no sampling) so only one frame is in memory at once.
+
+Validation results are kept in `data_docs/results/` (a GX filesystem store), so the site lists every
+run's validations, not only tonight's. Each stored result keeps the counts and drops the failing row
+numbers (they are in that night's `dq/recording_gaps.csv`): the store stays small over the retention."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,6 +17,7 @@ import duckdb
 import great_expectations as gx
 import pandas as pd
 from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 from great_expectations.data_context.types.base import (
     DataContextConfig,
     InMemoryStoreBackendDefaults,
@@ -47,11 +52,35 @@ class QualityResult:
     data_docs_index: Path | None = None
 
 
-def _context():
-    """An in-memory GX context with no Data Docs site yet and no progress bars."""
-    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-                               analytics_enabled=False, progress_bars=ProgressBarsConfig(globally=False))
+def _context(results_dir: Path):
+    """An ephemeral GX context, no Data Docs site yet, no progress bars; suites, definitions and
+    checkpoints in memory, validation results in `results_dir` (where earlier runs' results are)."""
+    defaults = InMemoryStoreBackendDefaults(init_temp_docs_sites=False)
+    defaults.stores[defaults.validation_results_store_name]["store_backend"] = {
+        "class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(results_dir).resolve())}
+    config = DataContextConfig(store_backend_defaults=defaults, analytics_enabled=False,
+                               progress_bars=ProgressBarsConfig(globally=False))
     return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def _slim(validation):
+    """The result as kept for the record: counts and percentages, without the failing rows' numbers."""
+    for er in validation.results:
+        for key in ("unexpected_index_list", "unexpected_index_query", "unexpected_list",
+                    "partial_unexpected_list", "partial_unexpected_index_list", "partial_unexpected_counts"):
+            (er.result or {}).pop(key, None)
+    return validation
+
+
+def _expire(store, reporting_date: dt.date, retention_days: int | None) -> None:
+    """Drop stored results of runs whose reporting date (the run name's prefix) is past the retention."""
+    if not retention_days:
+        return
+    cutoff = (reporting_date - dt.timedelta(days=retention_days)).isoformat()
+    for key in store.list_keys():
+        run_date = str(key.run_id.run_name)[:10]
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", run_date) and run_date < cutoff:
+            store.remove_key(key)
 
 
 def _raise_on_exceptions(table: str, validation) -> None:
@@ -66,9 +95,9 @@ def _raise_on_exceptions(table: str, validation) -> None:
                                    f"{i.get('exception_message')}")
 
 
-def _run_name(run_id: str) -> str:
-    """The run id as a safe folder name for the Data Docs validation pages."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", str(run_id)) or "run"
+def _run_name(reporting_date: dt.date, run_id: str) -> str:
+    """`<D>_<run id>` as a safe folder name, as the run manifests in `data_docs/runs/` are named."""
+    return f"{reporting_date.isoformat()}_" + (re.sub(r"[^A-Za-z0-9._-]+", "_", str(run_id)) or "run")
 
 
 def _rule_row(rule: dict, result: str, failing_rows: int | None) -> dict:
@@ -91,16 +120,20 @@ def _validate(context, datasource, plan: suites.TablePlan, frame: pd.DataFrame, 
 
 
 def run_quality_suites(con: duckdb.DuckDBPyConnection, catalogue: dict, reporting_date: dt.date,
-                       data_docs_dir: Path, run_id: str) -> QualityResult:
+                       data_docs_dir: Path, run_id: str, retention_days: int | None = None) -> QualityResult:
     """Run every table's suite over the landed raw tables; return the gaps, a per-suite summary and the
-    Data Docs index. Rules on absent tables (and references to absent parents) are skipped, not failed."""
+    Data Docs index. Rules on absent tables (and references to absent parents) are skipped, not failed.
+    Earlier runs' results in `data_docs_dir/results` stay listed until past `retention_days`."""
     data_docs_dir = Path(data_docs_dir)
     tables = list((catalogue.get("tables") or {}).keys())
     plans = suites.plan_tables(catalogue, reporting_date, frames.table_availability(con, tables))
     version = catalogue.get("version")
-    context = _context()
+    data_docs_dir.mkdir(parents=True, exist_ok=True)
+    context = _context(data_docs_dir / docs.RESULTS_FOLDER)
+    store = context.validation_results_store
     datasource = context.data_sources.add_pandas(DATASOURCE)
-    run_identifier = RunIdentifier(run_name=_run_name(run_id), run_time=dt.datetime.now(dt.timezone.utc))
+    run_identifier = RunIdentifier(run_name=_run_name(reporting_date, run_id),
+                                   run_time=dt.datetime.now(dt.timezone.utc))
     summaries, gap_parts, rule_rows = [], [], []
     for plan in plans:
         summary = {"suite": plan.table, "table": plan.table, "expectations": len(plan.checks),
@@ -130,10 +163,15 @@ def run_quality_suites(con: duckdb.DuckDBPyConnection, catalogue: dict, reportin
         log.info("suite %s: %d expectations, %d failed, %d rows with gaps", plan.table,
                  summary["expectations"], summary["failed_expectations"], summary["unexpected_rows"])
         summaries.append(summary)
-    data_docs_dir.mkdir(parents=True, exist_ok=True)
+    tonight = [k for k in store.list_keys() if k.run_id == run_identifier]
+    for key in tonight:
+        store.set(key, _slim(store.get(key)))
+    _expire(store, reporting_date, retention_days)
     context.add_data_docs_site(site_name=docs.SITE_NAME,
                                site_config=docs.site_config(data_docs_dir, sorted(rule_rows, key=lambda r: r["rule_id"])))
-    context.build_data_docs(site_names=[docs.SITE_NAME])
+    # render tonight's pages and every suite; earlier runs' pages are already there (the index lists them all)
+    suite_keys = [ExpectationSuiteIdentifier(name=p.table) for p in plans if p.present and p.checks]
+    context.build_data_docs(site_names=[docs.SITE_NAME], resource_identifiers=tonight + suite_keys)
     docs.prune_empty_folders(data_docs_dir)
     return QualityResult(gaps=gaps.assemble(gap_parts), suites=summaries,
                          data_docs_index=data_docs_dir / "index.html")
