@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_AS_AT ?= 2026-11-20
 DEMO_SEED ?= 42
 
-.PHONY: run test setup browser demo-data bench clean
+.PHONY: run test setup browser demo-data bench bench-region clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -36,6 +36,14 @@ run: demo-data
 
 test: $(STAMP) browser
 	$(PY) -m pytest -n 2 --dist loadgroup -q
+
+# The scale benchmark (not in `make test`): demo and large, figures to bench/results.json.
+bench: $(STAMP)
+	$(PY) -m csc_compliance.bench --profiles demo large
+
+# The same plus a region of 10 large authorities (generates ~9.5 GB of extracts once; about 20 minutes).
+bench-region: $(STAMP)
+	$(PY) -m csc_compliance.bench --profiles demo large --region 10
 
 clean:
 	rm -rf output demo/extract var .pytest_cache

@@ -15,25 +15,39 @@ def dagbag(tmp_path_factory):
 
 def test_no_import_errors(dagbag):
     assert dagbag.import_errors == {}
-    assert list(dagbag.dags) == ["csc_compliance_nightly"]
+    assert sorted(dagbag.dags) == ["csc_compliance_nightly", "csc_compliance_watch"]
 
 
-def test_nightly_schedule_in_london_and_stage_order(dagbag):
+def test_nightly_at_half_past_one_in_london_or_when_an_extract_arrives(dagbag):
+    from csc_compliance.dag_settings import EXTRACT_ARRIVED
+
     dag = dagbag.dags["csc_compliance_nightly"]
-    assert "Europe/London" in str(dag.timetable.timezone)
+    assert str(dag.timetable.timetable.timezone) == "Europe/London"
+    assert dag.timetable.timetable.expression == "30 1 * * *"
+    assert EXTRACT_ARRIVED in dag.timetable.asset_condition.objects
     assert dag.max_active_runs == 1 and not dag.catchup
-    order = ["prepare", "land", "transform", "validate", "publish"]
-    assert [t.task_id for t in dag.tasks] == order
+    watch = dagbag.dags["csc_compliance_watch"]
+    assert watch.tasks[0].outlets == [EXTRACT_ARRIVED]
+
+
+def test_each_authority_is_a_mapped_group_of_the_stages_in_order(dagbag):
+    dag = dagbag.dags["csc_compliance_nightly"]
+    order = ["authority.prepare", "authority.land", "authority.transform", "authority.validate", "authority.publish"]
+    assert [t.task_id for t in dag.tasks] == ["authorities", *order]
+    assert dag.get_task("authority.prepare").upstream_task_ids == {"authorities"}
     for upstream, downstream in zip(order, order[1:]):
         assert dag.get_task(downstream).upstream_task_ids == {upstream}
+    from airflow.sdk.definitions.taskgroup import MappedTaskGroup
+
+    assert isinstance(dag.task_group_dict["authority"], MappedTaskGroup)
 
 
 def test_params_cover_the_cli(dagbag):
     params = dagbag.dags["csc_compliance_nightly"].params
-    assert {"extract_dir", "out_dir", "as_at", "config"} <= set(params.keys())
+    assert {"extract_dir", "out_dir", "as_at", "config", "region_config", "skip_if_published"} <= set(params.keys())
 
 
 def test_dags_folder_stays_small():
     """dag.test() re-parses the whole folder on every call: keep only DAG files there."""
-    files = [p.name for p in DAGS_DIR.iterdir() if p.suffix == ".py"]
-    assert files == ["csc_compliance_nightly.py"]
+    files = sorted(p.name for p in DAGS_DIR.iterdir() if p.suffix == ".py")
+    assert files == ["csc_compliance_nightly.py", "csc_compliance_watch.py"]

@@ -246,7 +246,8 @@ def test_each_run_leaves_its_manifest_for_auditors(run):
     assert latest["rule_catalogue"]["version"] and latest["config"]["sha256"]
     assert {t["table"] for t in latest["extract"]["tables"] if t["present"]} >= {"ssd_person", "ssd_cp_plans"}
     assert all(t["sha256"] for t in latest["extract"]["tables"] if t["present"])
-    assert [s["stage"] for s in latest["stages"]] == ["prepare", "land", "transform", "validate"]
+    assert [s["stage"] for s in latest["stages"]] == ["prepare", "land", "transform", "validate", "publish"]
+    assert all(s["seconds"] > 0 and s["peak_rss_mb"] > 50 for s in latest["stages"])
     assert any(n["unique_id"].endswith("fct_exceptions") and n["status"] == "success" for n in latest["dbt"])
 
 

@@ -24,17 +24,24 @@ def _parse_date(value: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="csc-compliance", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the nightly pipeline in-process on an extract")
-    run.add_argument("--extract", required=True, help="extract folder (<table>.csv or .parquet files)")
+    run = sub.add_parser("run", help="run the nightly pipeline in-process on an extract (or a region's)")
+    run.add_argument("--extract", help="extract folder (<table>.csv or .parquet files)")
     run.add_argument("--as-at", type=_parse_date, default=None,
                      help="reporting date D, YYYY-MM-DD (default: manifest.json's as_at, else today)")
-    run.add_argument("--out", required=True, help="output folder")
+    run.add_argument("--out", help="output folder")
     run.add_argument("--config", default=None, help="configuration file (YAML)")
+    run.add_argument("--region", default=None,
+                     help="regional file listing authorities (instead of --extract, --out and --config)")
     gen = sub.add_parser("generate", help="write a synthetic extract (fictional children only)")
-    gen.add_argument("--profile", default="demo", help="demo (about 2,000 children) or large")
+    gen.add_argument("--profile", default="demo",
+                     help="demo (about 2,000 children), large (about 60,000) or region (several large authorities)")
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--as-at", type=_parse_date, required=True)
     gen.add_argument("--out", required=True)
+    gen.add_argument("--authorities", type=int, default=10, help="region: how many authorities")
+    gen.add_argument("--each", default="large", help="region: the profile of each authority")
+    gen.add_argument("--region-out", default=None,
+                     help="region: the folder the region file sends outputs to (default: OUT/../region-out)")
     return parser
 
 
@@ -88,28 +95,71 @@ def _restore_output(terminal: tuple[int, int]) -> None:
     os.dup2(terminal[1], 2)
 
 
-def command_run(args) -> int:
-    from . import progress
+def _authorities(args) -> list[dict]:
+    """The authorities this run serves, checked before anything starts (CscError on bad input)."""
+    from .authorities import load_region, single
     from .config import load_config
-    from .errors import CscError
+    from .errors import ConfigError
     from .extract import discover
 
-    out = Path(args.out).expanduser().resolve()
+    if args.region:
+        if args.extract or args.out or args.config:
+            raise ConfigError("give either --region or --extract/--out/--config, not both")
+        found = load_region(args.region)
+        for authority in found:
+            load_config(authority["config"])
+        return found
+    if not args.extract or not args.out:
+        raise ConfigError("--extract and --out are required (or --region)")
+    extract = Path(args.extract).expanduser().resolve()
+    discover(extract)
+    config = load_config(args.config)
+    return single(str(extract), str(Path(args.out).expanduser().resolve()),
+                  str(Path(args.config).resolve()) if args.config else None, config.authority_code)
+
+
+def _outcome(authority: dict, run_label: str, tasks: dict[str, str]) -> str | None:
+    """None when the authority's run published; else why not, in one sentence."""
+    build = Path(authority["out_dir"]) / ".csc-build" / run_label
+    error_file = build / "error.json"
+    if error_file.exists():
+        message = json.loads(error_file.read_text())["message"]
+    elif build.exists():
+        failed = sorted({t.split(".")[-1] for t, s in tasks.items() if s not in ("success", "skipped")})
+        message = f"the pipeline stopped at {', '.join(failed) or 'an unknown stage'}"
+    else:
+        return None
+    _discard_build(build)
+    return message
+
+
+def command_run(args) -> int:
+    from . import progress
+    from .errors import CscError
+
     # Checks that need no Airflow: fail fast, with nothing touched.
     try:
-        extract = Path(args.extract).expanduser().resolve()
-        discover(extract)
-        load_config(args.config)
+        authorities = _authorities(args)
     except CscError as exc:
         return _fail(str(exc))
-    out.mkdir(parents=True, exist_ok=True)
-    lock = _lock_output(out)  # held until this process exits
-    if lock is None:
-        return _fail(f"another run is using the output folder {out}; wait for it to finish.")
+    outs = [Path(a["out_dir"]) for a in authorities]
+    locks = []
+    for out in outs:
+        out.mkdir(parents=True, exist_ok=True)
+        lock = _lock_output(out)  # held until this process exits
+        if lock is None:
+            return _fail(f"another run is using the output folder {out}; wait for it to finish.")
+        locks.append(lock)
     run_label = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    log_file = out / "logs" / f"run-{run_label}.log"
-    conf = {"extract_dir": str(extract), "out_dir": str(out), "as_at": args.as_at or "",
-            "config": str(Path(args.config).resolve()) if args.config else "", "run_label": run_label}
+    log_file = outs[0] / "logs" / f"run-{run_label}.log"
+    if args.region:
+        conf = {"region_config": str(Path(args.region).expanduser().resolve()), "extract_dir": "", "out_dir": "",
+                "config": ""}
+    else:
+        (only,) = authorities
+        conf = {"extract_dir": only["extract_dir"], "out_dir": only["out_dir"], "config": only["config"] or "",
+                "region_config": ""}
+    conf.update(as_at=args.as_at or "", run_label=run_label, skip_if_published=False)
     start = time.perf_counter()
     terminal = _redirect_output(log_file)
     progress.attach(terminal[0])
@@ -127,24 +177,29 @@ def command_run(args) -> int:
         _restore_output(terminal)
         return _fail(f"could not run the pipeline ({type(exc).__name__}: {exc}).", log_file)
     _restore_output(terminal)
-    build = out / ".csc-build" / run_label
-    if state != "success":
-        error_file = build / "error.json"
-        if error_file.exists():
-            error = json.loads(error_file.read_text())
-            message = error["message"]
-        else:
-            failed = [t for t, s in tasks.items() if s not in ("success",)]
-            message = f"the pipeline stopped at {', '.join(failed) or 'an unknown stage'}"
-        _discard_build(build)
-        return _fail(f"{message}. The previously published outputs are unchanged.", log_file)
-    from .summary import print_summary
+    failures = {a["code"]: why for a in authorities if (why := _outcome(a, run_label, tasks))}
+    if state != "success" and not failures:
+        failures = {"run": f"the pipeline stopped ({state})"}
+    if not args.region:
+        if failures:
+            return _fail(f"{next(iter(failures.values()))}. The previously published outputs are unchanged.",
+                         log_file)
+        from .summary import print_summary
 
+        try:
+            print_summary(outs[0], time.perf_counter() - start, log_file)
+        except BrokenPipeError:  # the reader of our output went away; the run itself succeeded
+            pass
+        return 0
+    lines = [f"Regional run of {len(authorities)} authorities in {time.perf_counter() - start:.0f} s:"]
+    lines += [f"  {a['code']:<10} " + (f"FAILED: {failures[a['code']]} (its published outputs are unchanged)"
+                                       if a["code"] in failures else f"published to {a['out_dir']}")
+              for a in authorities]
     try:
-        print_summary(out, time.perf_counter() - start, log_file)
-    except BrokenPipeError:  # the reader of our output went away; the run itself succeeded
+        print("\n".join(lines + [f"Log: {log_file}"]), file=sys.stderr if failures else sys.stdout)
+    except BrokenPipeError:
         pass
-    return 0
+    return 1 if failures else 0
 
 
 def command_generate(args) -> int:
@@ -152,6 +207,16 @@ def command_generate(args) -> int:
 
     out = Path(args.out).expanduser()
     try:
+        if args.profile == "region":
+            from .generate.region import generate_region
+
+            region = generate_region(out, Path(args.region_out).expanduser() if args.region_out
+                                     else out.resolve().parent / "region-out", profile=args.each,
+                                     authorities=args.authorities, seed=args.seed,
+                                     as_at=dt.date.fromisoformat(args.as_at))
+            print(f"Wrote {args.authorities} synthetic '{args.each}' extracts (as at {args.as_at}) under {out}; "
+                  f"regional file {region}.")
+            return 0
         report = generate_extract(profile=args.profile, seed=args.seed,
                                   as_at=dt.date.fromisoformat(args.as_at), out_dir=out)
     except (ValueError, KeyError) as exc:

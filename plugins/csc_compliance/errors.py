@@ -28,3 +28,7 @@ class ExtractError(CscError):
 
 class RunLockedError(CscError):
     """Another run holds the output folder."""
+
+
+class AlreadyPublished(CscError):
+    """This extract was already processed and published for this reporting date: nothing to do."""

@@ -18,6 +18,7 @@ class RunContext:
     reporting_date: str           # ISO date D
     config_path: str | None
     authority_code: str
+    extract_fingerprint: str | None = None   # arrivals.extract_fingerprint at prepare
 
     @property
     def build_dir(self) -> Path:

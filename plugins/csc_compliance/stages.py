@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import shutil
 import time
 import traceback
@@ -15,17 +16,18 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from . import parsing, progress
+from . import arrivals, parsing, peak_memory, progress
 from .catalogue import rule_catalogue
 from .config import load_config
 from .dbt_build import build_dbt_docs, dbt_vars, run_dbt_build
-from .errors import CscError, ExtractError
+from .errors import AlreadyPublished, CscError, ExtractError
 from .extract import land_extract, read_manifest
 from .publish import swap
 from .run_context import BUILD_ROOT, RunContext
 
 LONDON = ZoneInfo("Europe/London")
 STAGES = ("prepare", "land", "transform", "validate", "publish")
+_stage_started: dict[str, float] = {}
 
 
 def stage(name: str):
@@ -35,18 +37,47 @@ def stage(name: str):
         def run(ctx_dict: dict, *args, **kwargs):
             ctx = RunContext.from_dict(ctx_dict)
             progress.say(f"[{STAGES.index(name) + 1}/{len(STAGES)}] {name} ...")
-            start = time.perf_counter()
+            peak_memory.reset_peak()
+            start = _stage_started[name] = time.perf_counter()
             try:
                 result = fn(ctx, *args, **kwargs)
-            except Exception as exc:
+            except CscError as exc:
                 write_error(ctx, name, exc)
                 raise
-            ctx.record_stage(name, time.perf_counter() - start)
+            except Exception as exc:
+                write_error(ctx, name, exc)
+                raise value_free(exc, name) from None
+            ctx.record_stage(name, time.perf_counter() - start, peak_rss_mb=peak_memory.peak_mb())
             progress.say(f"[{STAGES.index(name) + 1}/{len(STAGES)}] {name} done "
                          f"({time.perf_counter() - start:.1f} s)")
             return result if result is not None else ctx_dict
         return run
     return wrap
+
+
+def _debug() -> bool:
+    return os.environ.get("CSC_DEBUG", "") not in ("", "0")
+
+
+def _unexpected_message(exc: BaseException, stage_name: str) -> str:
+    """An unforeseen error's text may quote extract values (a DuckDB conversion error names the cell): the
+    message the user, the task log and the CLI see keeps the error's type and where it happened, and
+    withholds its text unless CSC_DEBUG=1."""
+    if _debug():
+        return f"unexpected {type(exc).__name__} in stage {stage_name}: {exc}"
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" at {Path(frame.filename).name}:{frame.lineno} ({frame.name})" if frame else ""
+    return (f"unexpected {type(exc).__name__} in stage {stage_name}{where}; its text is withheld as it may quote "
+            "extract values (rerun with CSC_DEBUG=1 to see it)")
+
+
+def value_free(exc: BaseException, stage_name: str) -> CscError:
+    """The error re-raised to Airflow in place of an unforeseen one: its stack (code, no values) is logged."""
+    import logging
+
+    logging.getLogger("csc_compliance").error("stack of the unexpected %s in stage %s:\n%s", type(exc).__name__,
+                                              stage_name, "".join(traceback.format_tb(exc.__traceback__)))
+    return CscError(_unexpected_message(exc, stage_name))
 
 
 def write_error(ctx: RunContext, stage_name: str, exc: BaseException) -> None:
@@ -55,9 +86,10 @@ def write_error(ctx: RunContext, stage_name: str, exc: BaseException) -> None:
     ctx.error_file.write_text(json.dumps({
         "stage": stage_name,
         "kind": type(exc).__name__,
-        "message": str(exc) if user_facing else f"unexpected {type(exc).__name__} in stage {stage_name}: {exc}",
+        "message": str(exc) if user_facing else _unexpected_message(exc, stage_name),
         "user_facing": user_facing,
-        "traceback": "".join(traceback.format_exception(exc)),
+        "traceback": "".join(traceback.format_exception(exc)) if user_facing or _debug()
+        else "".join(traceback.format_tb(exc.__traceback__)),
     }, indent=2))
 
 
@@ -75,18 +107,25 @@ def resolve_reporting_date(as_at: str | None, extract_dir: Path, run_date: dt.da
 
 
 def prepare(run_id: str, extract_dir: str, out_dir: str, as_at: str | None, config_path: str | None,
-            run_date: dt.date | None = None) -> dict:
-    """Check the inputs that need no reading of data, finish any interrupted publish, make the build folder."""
+            run_date: dt.date | None = None, skip_if_published: bool = False) -> dict:
+    """Check the inputs that need no reading of data, finish any interrupted publish, make the build folder.
+    With `skip_if_published` (scheduled and data-aware runs), an extract already published for the same
+    reporting date raises AlreadyPublished instead: it is not processed twice."""
     try:
-        return _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date)
+        return _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if_published)
+    except AlreadyPublished:
+        raise
     except Exception as exc:
         failed = RunContext(run_id, extract_dir, str(Path(out_dir).expanduser().resolve()), "", config_path, "")
         write_error(failed, "prepare", exc)
-        raise
+        if isinstance(exc, CscError):
+            raise
+        raise value_free(exc, "prepare") from None
 
 
-def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date) -> dict:
+def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if_published) -> dict:
     start = time.perf_counter()
+    peak_memory.reset_peak()
     progress.say(f"[1/{len(STAGES)}] prepare ...")
     extract = Path(extract_dir).expanduser().resolve()
     out = Path(out_dir).expanduser().resolve()
@@ -96,9 +135,12 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date) -> dict
     d = resolve_reporting_date(as_at, extract, run_date)
     out.mkdir(parents=True, exist_ok=True)
     swap.recover(out)
+    fingerprint = arrivals.extract_fingerprint(extract)
+    if skip_if_published and arrivals.already_published(out, fingerprint, d.isoformat()):
+        raise AlreadyPublished(f"the extract in {extract} was already published for {d} in {out}")
     ctx = RunContext(run_id=run_id, extract_dir=str(extract), out_dir=str(out), reporting_date=d.isoformat(),
                      config_path=str(Path(config_path).resolve()) if config_path else None,
-                     authority_code=config.authority_code)
+                     authority_code=config.authority_code, extract_fingerprint=fingerprint)
     root = out / BUILD_ROOT
     if root.exists():  # builds left by failed or killed runs: never published, safe to drop
         for stale in root.iterdir():
@@ -107,7 +149,7 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date) -> dict
     if ctx.build_dir.exists():
         shutil.rmtree(ctx.build_dir)
     ctx.build_dir.mkdir(parents=True)
-    ctx.record_stage("prepare", time.perf_counter() - start)
+    ctx.record_stage("prepare", time.perf_counter() - start, peak_rss_mb=peak_memory.peak_mb())
     progress.say(f"[1/{len(STAGES)}] prepare done: reporting date {d}, extract {extract}")
     return ctx.to_dict()
 
@@ -184,6 +226,8 @@ def publish(ctx: RunContext) -> dict:
         write_summary_page(con, ctx.build_dir / "exceptions" / "summary.html", ctx.reporting_date,
                            config.authority_name)
         con.execute("DETACH history")
+    # publish's own timing goes in the manifest it writes (all but the swap, a few renames)
+    ctx.record_stage("publish", time.perf_counter() - _stage_started["publish"], peak_rss_mb=peak_memory.peak_mb())
     summary = write_manifest(ctx, config, counts, workbooks, unavailable)
     entries = swap.swap_in(ctx.build_dir, out)
     shutil.rmtree(ctx.build_dir, ignore_errors=True)

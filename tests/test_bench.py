@@ -1,0 +1,40 @@
+"""Smoke test of the benchmark code on the demo profile (the full benchmark, `make bench`, is not in CI):
+the real pipeline runs, every stage is timed and measured, the floor is measured, the figures are written."""
+import json
+
+import pytest
+
+from csc_compliance import bench
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("bench")]
+
+
+def test_bench_on_demo_writes_every_figure(tmp_path):
+    results = bench.run_bench(["demo"], tmp_path)
+    stored = json.loads((tmp_path / "results.json").read_text())
+    assert stored == results
+    demo = stored["profiles"]["demo"]
+    manifest = json.loads((tmp_path / "extracts" / "demo" / "manifest.json").read_text())
+    assert manifest["as_at"] == bench.AS_AT.isoformat()
+    assert demo["rows"] > 50_000 and 0 < demo["floor_s"] < demo["total_s"]
+    assert list(demo["stages"]) == ["land", "transform", "validate", "publish"]
+    for name, stage in demo["stages"].items():
+        assert stage["seconds"] > 0 and stage["peak_mb"] > 50 and stage["rows_per_s"] > 0, name
+    assert demo["peak_mb"] >= max(s["peak_mb"] for s in demo["stages"].values())
+    assert demo["total_s"] > sum(s["seconds"] for s in demo["stages"].values())
+    assert stored["fixed_cost_s"] == demo["total_s"] and "marginal_ratio" not in stored
+    printed = bench.table(stored)
+    assert "floor" in printed and "TOTAL" in printed and "fixed cost" in printed
+
+
+def test_marginal_ratio_and_targets_from_figures():
+    results = bench.summarise({"profiles": {
+        "demo": {"total_s": 60.0, "floor_s": 1.0, "peak_mb": 700},
+        "large": {"total_s": 100.0, "floor_s": 9.0, "peak_mb": 3000}}})
+    assert results["marginal_ratio"] == 5.0
+    assert all(t["met"] for t in results["targets"].values())
+    slow = bench.summarise({"profiles": {
+        "demo": {"total_s": 60.0, "floor_s": 1.0, "peak_mb": 700},
+        "large": {"total_s": 150.0, "floor_s": 9.0, "peak_mb": 5000}}})
+    assert {k for k, t in slow["targets"].items() if not t["met"]} == {"large_total_s", "marginal_ratio",
+                                                                       "large_peak_mb"}
