@@ -201,6 +201,15 @@ def test_same_inputs_give_byte_identical_csv_outputs(run):
     assert result.returncode == 0, result.stderr
     for rel in ("exceptions/exceptions.csv", "kpis/kpi_values.csv", "dq/recording_gaps.csv"):
         assert (again / rel).read_bytes() == (run["out"] / rel).read_bytes(), rel
+    books = sorted(p.name for p in (run["out"] / "exceptions").glob("*.xlsx"))
+    assert books and books == sorted(p.name for p in (again / "exceptions").glob("*.xlsx"))
+    for name in books:    # workbooks: the same sheets, cells, values and number formats
+        assert workbook_content(again / "exceptions" / name) == workbook_content(run["out"] / "exceptions" / name), name
+
+
+def workbook_content(path):
+    book = openpyxl.load_workbook(path)
+    return {ws.title: [[(c.value, c.number_format) for c in row] for row in ws.iter_rows()] for ws in book.worksheets}
 
 
 PLANTED_KIND_TO_RULE_KIND = {

