@@ -131,16 +131,12 @@ def test_first_seen_date_follows_the_unbroken_run_of_listings(tmp_path):
 def test_leads_summary_page_draws_each_measure_by_team_and_over_time(tmp_path):
     from csc_compliance.publish.summary_page import write_summary_page
 
-    con = duckdb.connect()
-    con.execute(f"ATTACH '{tmp_path / 'h.duckdb'}' AS history")
-    con.execute("CREATE SCHEMA marts")
-    con.execute("""CREATE TABLE marts.exceptions_published AS SELECT * FROM (VALUES
-        ('CP_VISIT', 'T1', 'overdue'), ('CP_VISIT', 'T1', 'due_soon'), ('CP_VISIT', NULL, 'overdue'),
-        ('PLO_DURATION', 'T2', 'watch')) t(kpi_id, team_id, status)""")
-    con.execute("CREATE TABLE history.runs AS SELECT * FROM (VALUES (DATE '2024-12-19'), (DATE '2024-12-20')) t(reporting_date)")
-    con.execute("""CREATE TABLE history.exceptions AS SELECT * FROM (VALUES
-        (DATE '2024-12-19', 'CP_VISIT'), (DATE '2024-12-20', 'CP_VISIT'), (DATE '2024-12-20', 'CP_VISIT'))
-        t(reporting_date, kpi_id)""")
+    from test_summary_page_browser import summary_db
+
+    con = summary_db(tmp_path, [("CP_VISIT", "T1", "overdue"), ("CP_VISIT", "T1", "due_soon"),
+                                ("CP_VISIT", None, "overdue"), ("PLO_DURATION", "T2", "watch")],
+                     ["2024-12-19", "2024-12-20"],
+                     [("2024-12-19", "CP_VISIT"), ("2024-12-20", "CP_VISIT"), ("2024-12-20", "CP_VISIT")])
     page = write_summary_page(con, tmp_path / "summary.html", "2024-12-20", "Test <Council>").read_text()
     assert "Test &lt;Council&gt;" in page and "<script" not in page and "http" not in page
     cp = page[page.index('id="CP_VISIT"'):page.index("</section>", page.index('id="CP_VISIT"'))]

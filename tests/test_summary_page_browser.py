@@ -27,18 +27,26 @@ def sections_by_id(report):
     return {s["id"]: s["charts"] for s in report["measured"]}
 
 
-def test_summary_page_loads_cleanly_and_every_chart_draws(tmp_path):
+def summary_db(tmp_path, open_items, nights, listed):
+    """A warehouse with tonight's open exceptions (kpi, team, status) and a history of nights and listings."""
     con = duckdb.connect()
     con.execute(f"ATTACH '{tmp_path / 'h.duckdb'}' AS history")
     con.execute("CREATE SCHEMA marts")
-    con.execute("""CREATE TABLE marts.exceptions_published AS SELECT * FROM (VALUES
-        ('CP_VISIT', 'T1', 'overdue'), ('CP_VISIT', 'T2', 'due_soon'), ('CP_VISIT', NULL, 'watch'),
-        ('PLO_DURATION', 'T2', 'watch')) t(kpi_id, team_id, status)""")
-    con.execute("""CREATE TABLE history.runs AS SELECT * FROM (VALUES
-        (DATE '2024-12-18'), (DATE '2024-12-19'), (DATE '2024-12-20')) t(reporting_date)""")
-    con.execute("""CREATE TABLE history.exceptions AS SELECT * FROM (VALUES
-        (DATE '2024-12-18', 'CP_VISIT'), (DATE '2024-12-19', 'CP_VISIT'), (DATE '2024-12-20', 'CP_VISIT'),
-        (DATE '2024-12-20', 'PLO_DURATION')) t(reporting_date, kpi_id)""")
+    con.execute("CREATE TABLE marts.exceptions_published (kpi_id VARCHAR, team_id VARCHAR, status VARCHAR)")
+    con.executemany("INSERT INTO marts.exceptions_published VALUES (?, ?, ?)", open_items)
+    con.execute("CREATE TABLE history.runs (reporting_date DATE)")
+    con.executemany("INSERT INTO history.runs VALUES (CAST(? AS DATE))", [[n] for n in nights])
+    con.execute("CREATE TABLE history.exceptions (reporting_date DATE, kpi_id VARCHAR)")
+    con.executemany("INSERT INTO history.exceptions VALUES (CAST(? AS DATE), ?)", listed)
+    return con
+
+
+def test_summary_page_loads_cleanly_and_every_chart_draws(tmp_path):
+    con = summary_db(tmp_path, [("CP_VISIT", "T1", "overdue"), ("CP_VISIT", "T2", "due_soon"),
+                                ("CP_VISIT", None, "watch"), ("PLO_DURATION", "T2", "watch")],
+                     ["2024-12-18", "2024-12-19", "2024-12-20"],
+                     [("2024-12-18", "CP_VISIT"), ("2024-12-19", "CP_VISIT"), ("2024-12-20", "CP_VISIT"),
+                      ("2024-12-20", "PLO_DURATION")])
     page = write_summary_page(con, tmp_path / "summary.html", "2024-12-20", "Test Council")
 
     report = open_page(page, MEASURE_CHARTS)
