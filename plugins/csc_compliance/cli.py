@@ -160,6 +160,8 @@ def command_run(args) -> int:
         conf = {"extract_dir": only["extract_dir"], "out_dir": only["out_dir"], "config": only["config"] or "",
                 "region_config": ""}
     conf.update(as_at=args.as_at or "", run_label=run_label, skip_if_published=False)
+    # the stages run in this process: they must know these output folders' locks are ours (run_guard)
+    os.environ["CSC_HELD_LOCKS"] = os.pathsep.join(str(o.resolve()) for o in outs)
     start = time.perf_counter()
     terminal = _redirect_output(log_file)
     progress.attach(terminal[0])

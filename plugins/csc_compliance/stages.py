@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from . import arrivals, parsing, peak_memory, progress
+from . import arrivals, parsing, peak_memory, progress, run_guard
 from .catalogue import rule_catalogue
 from .config import load_config
 from .dbt_build import build_dbt_docs, dbt_vars, run_dbt_build
@@ -134,7 +134,9 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
     config = load_config(config_path)
     d = resolve_reporting_date(as_at, extract, run_date)
     out.mkdir(parents=True, exist_ok=True)
-    swap.recover(out)
+    run_guard.check_not_held_by_cli(out)
+    with run_guard.publishing(out):
+        swap.recover(out)
     fingerprint = arrivals.extract_fingerprint(extract)
     if skip_if_published and arrivals.already_published(out, fingerprint, d.isoformat()):
         raise AlreadyPublished(f"the extract in {extract} was already published for {d} in {out}")
@@ -142,13 +144,20 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
                      config_path=str(Path(config_path).resolve()) if config_path else None,
                      authority_code=config.authority_code, extract_fingerprint=fingerprint)
     root = out / BUILD_ROOT
-    if root.exists():  # builds left by failed or killed runs: never published, safe to drop
-        for stale in root.iterdir():
-            if stale.name != run_id:
-                shutil.rmtree(stale, ignore_errors=True)
+    if root.exists():  # builds left by failed or killed runs were never published: safe to drop
+        for other in root.iterdir():
+            if other.name == run_id:
+                continue
+            busy = run_guard.in_progress(other)
+            if busy:
+                raise run_guard.RunInProgress(f"another run ({busy}) is building in {other}; this run is refused "
+                                              "and the other continues (if no run is in progress, delete that "
+                                              "folder and run again)")
+            shutil.rmtree(other, ignore_errors=True)
     if ctx.build_dir.exists():
         shutil.rmtree(ctx.build_dir)
     ctx.build_dir.mkdir(parents=True)
+    run_guard.claim(ctx.build_dir)
     ctx.record_stage("prepare", time.perf_counter() - start, peak_rss_mb=peak_memory.peak_mb())
     progress.say(f"[1/{len(STAGES)}] prepare done: reporting date {d}, extract {extract}")
     return ctx.to_dict()
@@ -205,14 +214,18 @@ def validate(ctx: RunContext) -> dict:
 
 @stage("publish")
 def publish(ctx: RunContext) -> dict:
+    out = Path(ctx.out_dir)
+    with run_guard.publishing(out):   # another run publishing to this folder finishes first; we build on it
+        return _publish(ctx, load_config(ctx.config_path), out)
+
+
+def _publish(ctx: RunContext, config, out: Path) -> dict:
     from .publish.csv_outputs import write_csv_outputs
     from .publish.history import record_run
     from .publish.lead_outputs import write_workbooks
     from .publish.manifest import write_manifest
     from .publish.summary_page import write_summary_page
 
-    config = load_config(ctx.config_path)
-    out = Path(ctx.out_dir)
     published_history = out / "history.duckdb"
     if published_history.exists():
         shutil.copy2(published_history, ctx.history)
