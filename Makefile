@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_AS_AT ?= 2026-11-20
 DEMO_SEED ?= 42
 
-.PHONY: run test setup browser demo-data bench bench-region clean
+.PHONY: run test setup browser demo-data bench bench-region clean integration
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -44,6 +44,12 @@ bench: $(STAMP)
 # The same plus a region of 10 large authorities (generates ~9.5 GB of extracts once; about 20 minutes).
 bench-region: $(STAMP)
 	$(PY) -m csc_compliance.bench --profiles demo large --region 10
+
+# The production deployment (docker-compose.yml) for real, without Docker: PostgreSQL and Redis (Debian
+# packages, installed when missing), the Airflow services with the CeleryExecutor, two runs through the REST
+# API and a data-aware run; every process it starts is stopped at the end (integration/run.py).
+integration: $(STAMP)
+	$(PY) -m integration.run
 
 clean:
 	rm -rf output demo/extract var .pytest_cache

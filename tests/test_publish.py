@@ -3,6 +3,7 @@ import datetime as dt
 import json
 
 import duckdb
+import pytest
 import openpyxl
 import pandas as pd
 
@@ -43,6 +44,45 @@ def test_an_interrupted_swap_is_finished_by_recover(tmp_path):
     assert (out / "exceptions" / "exceptions.csv").read_text() == "new"
     assert (out / "warehouse.duckdb").read_text() == "new"
     assert not swap.recover(out)
+
+
+def test_a_swap_that_fails_part_way_puts_the_published_entries_back(tmp_path, monkeypatch):
+    out, build = tmp_path / "out", tmp_path / "out" / ".csc-build" / "r2"
+    _build(out, "old")
+    _build(build, "new")
+    (build / "kpis").mkdir()                      # an entry not published before
+    real_replace = swap.os.replace
+
+    def full_disk(src, dst):
+        if str(src).endswith("exceptions") and ".csc-build" in str(src):
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(swap.os, "replace", full_disk)
+    with pytest.raises(swap.SwapError, match="No space left on device.*put back"):
+        swap.swap_in(build, out)
+    monkeypatch.undo()
+    assert (out / "exceptions" / "exceptions.csv").read_text() == "old"
+    assert (out / "warehouse.duckdb").read_text() == "old"
+    assert not (out / "kpis").exists()
+    assert sorted(p.name for p in out.iterdir()) == [".csc-build", "exceptions", "warehouse.duckdb"]
+
+
+def test_an_interrupted_swap_whose_build_is_gone_is_undone(tmp_path):
+    out, build = tmp_path / "out", tmp_path / "out" / ".csc-build" / "r2"
+    _build(out, "old")
+    previous = out / ".csc-previous-r2"
+    (out / swap.JOURNAL).write_text(json.dumps({"build": str(build), "previous": str(previous),
+                                                "entries": ["warehouse.duckdb", "exceptions", "kpis"],
+                                                "existed": ["warehouse.duckdb", "exceptions"]}))
+    previous.mkdir()
+    (out / "warehouse.duckdb").rename(previous / "warehouse.duckdb")
+    (out / "warehouse.duckdb").write_text("new")
+    (out / "kpis").mkdir()
+    assert swap.recover(out)
+    assert (out / "warehouse.duckdb").read_text() == "old" and not (out / "kpis").exists()
+    assert (out / "exceptions" / "exceptions.csv").read_text() == "old"
+    assert not (out / swap.JOURNAL).exists() and not previous.exists()
 
 
 def test_workbook_filename():

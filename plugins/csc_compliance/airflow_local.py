@@ -2,6 +2,7 @@
 DAG the scheduler runs, through `dag.test()`. Used by `csc-compliance run` and `make run`."""
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -33,10 +34,30 @@ def migrate_metadata_db() -> None:
 
     from airflow.utils import db
 
-    lock_path = Path(os.environ["AIRFLOW_HOME"]) / "migrate.lock"
-    with open(lock_path, "a+") as lock:
+    from airflow import __version__
+
+    home = Path(os.environ["AIRFLOW_HOME"])
+    # upgradedb() costs 4-7 s even when there is nothing to do: skip it when this version migrated this file
+    stamp, database = home / f"migrated-{__version__}", home / "airflow.db"
+    with open(home / "migrate.lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        db.upgradedb()
+        if not (stamp.exists() and stamp.read_text() == _schema_version(database)):
+            db.upgradedb()
+            stamp.write_text(_schema_version(database))
+
+
+def _schema_version(database: Path) -> str:
+    """The metadata database's alembic revision ('' when there is no database or no schema yet)."""
+    import sqlite3
+
+    if not database.exists():
+        return ""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as con:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return ""
+    return row[0] if row else ""
 
 
 def load_dag():

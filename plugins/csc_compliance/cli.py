@@ -107,13 +107,14 @@ def _authorities(args) -> list[dict]:
             raise ConfigError("give either --region or --extract/--out/--config, not both")
         found = load_region(args.region)
         for authority in found:
-            load_config(authority["config"])
+            load_config(authority["config"]).check_workbook_passwords()
         return found
     if not args.extract or not args.out:
         raise ConfigError("--extract and --out are required (or --region)")
     extract = Path(args.extract).expanduser().resolve()
     discover(extract)
     config = load_config(args.config)
+    config.check_workbook_passwords()       # a password variable named but unset stops the run now
     return single(str(extract), str(Path(args.out).expanduser().resolve()),
                   str(Path(args.config).resolve()) if args.config else None, config.authority_code)
 
@@ -129,7 +130,10 @@ def _outcome(authority: dict, run_label: str, tasks: dict[str, str]) -> str | No
         message = f"the pipeline stopped at {', '.join(failed) or 'an unknown stage'}"
     else:
         return None
-    _discard_build(build)
+    from .publish.swap import journal_names
+
+    if not journal_names(Path(authority["out_dir"]), build):   # an unfinished swap still needs it
+        _discard_build(build)
     return message
 
 
@@ -145,8 +149,11 @@ def command_run(args) -> int:
     outs = [Path(a["out_dir"]) for a in authorities]
     locks = []
     for out in outs:
-        out.mkdir(parents=True, exist_ok=True)
-        lock = _lock_output(out)  # held until this process exits
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            lock = _lock_output(out)  # held until this process exits
+        except OSError as exc:
+            return _fail(f"the output folder {out} cannot be created or written ({exc.strerror or exc}).")
         if lock is None:
             return _fail(f"another run is using the output folder {out}; wait for it to finish.")
         locks.append(lock)

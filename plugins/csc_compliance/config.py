@@ -3,6 +3,7 @@ measure catalogue. Validated whole at start: an unknown key or a bad value stops
 from __future__ import annotations
 
 import copy
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,23 @@ class Config:
 
     def lead_for_area(self) -> dict[str, str]:
         return {a: lead.name for lead in self.leads for a in lead.area_ids}
+
+    def check_workbook_passwords(self, environ=None) -> dict[str, str]:
+        """Each lead's workbook password, by lead name, from the environment variable the configuration names
+        (`workbook_password_env`). A variable named but missing or empty stops the run: call this at the
+        start, before anything is built. Messages name the lead and the variable, never a password."""
+        environ = os.environ if environ is None else environ
+        passwords = {}
+        for lead in self.leads:
+            if not lead.workbook_password_env:
+                continue
+            password = environ.get(lead.workbook_password_env, "")
+            if not password:
+                raise ConfigError(f"configuration {self.source}: the workbook of lead {lead.name!r} is to be "
+                                  f"encrypted with the password in the environment variable "
+                                  f"{lead.workbook_password_env}, which is not set or is empty")
+            passwords[lead.name] = password
+        return passwords
 
 
 def default_standards() -> dict:
@@ -129,6 +147,10 @@ def _validate_leads(value, source) -> tuple[Lead, ...]:
         for opt in ("email", "workbook_password_env"):
             if opt in item and not isinstance(item[opt], str):
                 raise _fail(f"{where}.{opt}", f"{item[opt]!r} is not text", source)
+        if "workbook_password_env" in item and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*",
+                                                                item["workbook_password_env"]):
+            raise _fail(f"{where}.workbook_password_env", f"{item['workbook_password_env']!r} is not the name of "
+                        "an environment variable (letters, digits and _)", source)
         leads.append(Lead(name, tuple(areas), item.get("email"), item.get("workbook_password_env")))
     return tuple(leads)
 
@@ -169,8 +191,14 @@ def load_config(path: str | Path | None) -> Config:
         raise ConfigError(f"configuration file {path} does not exist")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"configuration file {path} is not valid YAML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"configuration file {path} is not UTF-8 text") from None
+    except yaml.YAMLError as exc:   # one plain sentence: where, and PyYAML's short reason, never its drawing
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None)
+        raise ConfigError(f"configuration file {path} is not valid YAML{where}"
+                          + (f": {problem}" if problem else "")) from None
     if raw is not None and not isinstance(raw, dict):
         raise ConfigError(f"configuration file {path}: expected a mapping of keys at the top level")
     return parse_config(raw, str(path))

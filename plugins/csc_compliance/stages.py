@@ -36,6 +36,7 @@ def stage(name: str):
         @functools.wraps(fn)
         def run(ctx_dict: dict, *args, **kwargs):
             ctx = RunContext.from_dict(ctx_dict)
+            os.umask(0o077)   # outputs hold children's data: owner-only, however the stage is run (Celery too)
             progress.say(f"[{STAGES.index(name) + 1}/{len(STAGES)}] {name} ...")
             peak_memory.reset_peak()
             start = _stage_started[name] = time.perf_counter()
@@ -125,6 +126,7 @@ def prepare(run_id: str, extract_dir: str, out_dir: str, as_at: str | None, conf
 
 def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if_published) -> dict:
     start = time.perf_counter()
+    os.umask(0o077)
     peak_memory.reset_peak()
     progress.say(f"[1/{len(STAGES)}] prepare ...")
     extract = Path(extract_dir).expanduser().resolve()
@@ -132,6 +134,7 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
     if not extract.is_dir():
         raise ExtractError(f"extract folder {extract} does not exist or is not a folder")
     config = load_config(config_path)
+    config.check_workbook_passwords()       # in the worker's environment, before anything is built
     d = resolve_reporting_date(as_at, extract, run_date)
     out.mkdir(parents=True, exist_ok=True)
     run_guard.check_not_held_by_cli(out)
@@ -239,6 +242,9 @@ def _publish(ctx: RunContext, config, out: Path) -> dict:
         write_summary_page(con, ctx.build_dir / "exceptions" / "summary.html", ctx.reporting_date,
                            config.authority_name)
         con.execute("DETACH history")
+        con.execute("CHECKPOINT")      # the warehouse whole in its file before it is moved in
+    if Path(f"{ctx.warehouse}.wal").exists():
+        raise CscError(f"the warehouse {ctx.warehouse} still has unwritten changes; nothing was published")
     # publish's own timing goes in the manifest it writes (all but the swap, a few renames)
     ctx.record_stage("publish", time.perf_counter() - _stage_started["publish"], peak_rss_mb=peak_memory.peak_mb())
     summary = write_manifest(ctx, config, counts, workbooks, unavailable)

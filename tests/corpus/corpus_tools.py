@@ -127,6 +127,18 @@ def copy_extract(src: Path, dst: Path) -> Path:
     return dst
 
 
+def parse_date(value: str | None) -> dt.date | None:
+    """An accepted date spelling (contract.md) -> date; None for empty or unparseable."""
+    if value is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            pass
+    return None
+
+
 # --- landing ------------------------------------------------------------------------------------------
 
 def land(folder: Path) -> duckdb.DuckDBPyConnection:
@@ -176,10 +188,12 @@ def run_stages(extract: Path, out: Path, run_id: str, *, through: str = "publish
 
 
 def tree_digest(out: Path) -> dict[str, str]:
-    """Every published file's sha256. A CLI run's own log (logs/) and lock (.csc.lock) are not outputs."""
+    """Every published file's sha256. A run's own log (logs/) and lock files (.csc.lock, .csc-publish.lock)
+    are not outputs."""
     return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(out.rglob("*"))
-            if p.is_file() and "logs" not in p.relative_to(out).parts and p.name != ".csc.lock"}
+            if p.is_file() and "logs" not in p.relative_to(out).parts
+            and not (p.name.startswith(".csc") and p.name.endswith(".lock"))}
 
 
 def read_csv_rows(path: Path) -> list[dict]:

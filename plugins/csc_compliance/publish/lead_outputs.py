@@ -1,6 +1,7 @@
 """Split the exception list and recording gaps by strategic lead and write each lead's workbook. Every
 configured lead gets one (an empty one says there is nothing to act on), and so does every lead that has
-rows: an area's own name for unconfigured areas, and Unassigned."""
+rows: an area's own name for unconfigured areas, and Unassigned. A lead configured with
+`workbook_password_env` gets an encrypted workbook; the password is read here and goes nowhere else."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,6 +20,7 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, folder: Path, config: Config
     previous = con.execute("SELECT * FROM marts.exceptions_previous_counts").df()
     leads = sorted({lead.name for lead in config.leads} | set(exceptions["lead"].dropna())
                    | set(gaps["lead"].dropna()) | set(resolved["lead"].dropna()))
+    passwords = config.check_workbook_passwords()  # checked at start too; never writes a workbook unencrypted
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
     for lead in leads:
@@ -30,8 +32,8 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, folder: Path, config: Config
                         previous_counts=dict(zip(previous.loc[previous["lead"] == lead, "kpi_id"],
                                                  previous.loc[previous["lead"] == lead, "previous_count"])),
                         unavailable=unavailable)
-        write_lead_workbook(folder / name, data)
-        written[lead] = {"file": f"exceptions/{name}",
+        write_lead_workbook(folder / name, data, passwords.get(lead))
+        written[lead] = {"file": f"exceptions/{name}", "encrypted": lead in passwords,
                          "exceptions": int((exceptions["lead"] == lead).sum()),
                          "recording_gaps": int((gaps["lead"] == lead).sum()),
                          "resolved": int((resolved["lead"] == lead).sum())}

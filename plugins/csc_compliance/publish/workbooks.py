@@ -3,11 +3,16 @@
 Summary sheet (counts by measure and status, change since the previous run, counts by team, items resolved
 since the previous run), one sheet per measure (most overdue first, new rows marked) and one for recording
 gaps; frozen headers, filters and real date cells. Values are written as text or real dates, never as
-formulas: a cell starting with =, +, - or @ stays text (strings_to_formulas is off; text uses write_string)."""
+formulas: a cell starting with =, +, - or @ stays text (strings_to_formulas is off; text uses write_string).
+
+With a password (configuration `workbook_password_env`), the workbook is built in memory and only its
+encrypted form (ECMA-376 agile encryption, as Excel writes it) reaches the disk."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import numbers
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,11 +82,26 @@ def _measure_rows(rows: pd.DataFrame, reporting_date: dt.date) -> pd.DataFrame:
                             na_position="last")
 
 
-def write_lead_workbook(path: Path, data: LeadData) -> None:
+def encrypt_workbook(plain: bytes, password: str, path: Path) -> None:
+    """Write the encrypted form of the workbook `plain` to `path` (readable by its owner only)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(plain)).encrypt(password, encrypted)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(encrypted.getvalue())
+
+
+def write_lead_workbook(path: Path, data: LeadData, password: str | None = None) -> None:
+    """Write the lead's workbook to `path`; encrypted with `password` when one is given."""
     measures = measure_catalogue()["exception_measures"]
     d = dt.date.fromisoformat(data.reporting_date)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False})
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    plain = io.BytesIO() if password else None
+    # encrypted: built in memory, no temporary files, so no unencrypted copy is ever on disk
+    wb = xlsxwriter.Workbook(plain, {**options, "in_memory": True}) if password else \
+        xlsxwriter.Workbook(str(path), options)
     f = {"header": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
          "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
          "title": wb.add_format({"bold": True, "font_size": 14}),
@@ -137,3 +157,5 @@ def write_lead_workbook(path: Path, data: LeadData) -> None:
         sheet.ws.freeze_panes(1, 0)
         sheet.ws.set_column(0, len(GAP_COLUMNS) - 1, 16)
     wb.close()
+    if password:
+        encrypt_workbook(plain.getvalue(), password, path)

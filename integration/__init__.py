@@ -1,0 +1,1 @@
+"""The deployment tested for real without Docker (`make integration`): see run.py and deployment.py."""
