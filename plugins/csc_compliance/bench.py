@@ -102,7 +102,7 @@ def bench_profile(profile: str, root: Path, airflow_home: Path) -> dict:
     # peak is the largest of its stages' and of what the kernel reports after the last reset
     peak = max([peak, *(s.get("peak_rss_mb") or 0 for s in manifest["stages"])])
     return {"profile": profile, "rows": rows, "floor_s": round(floor, 2), "total_s": round(seconds, 2),
-            "peak_mb": round(peak), "rows_per_s": round(rows / seconds),
+            "peak_mb": round(peak, 1), "rows_per_s": round(rows / seconds),
             "start_up_s": round(seconds - staged, 2),  # Python, Airflow and the DAG run outside the stages
             "stages": per_stage}
 
