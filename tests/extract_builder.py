@@ -1,5 +1,7 @@
 """Hand-made extracts for tests: write the tables a test names, each with every catalogue column (blank
-unless given), as CSV files in a folder. Absent tables stay absent unless `all_tables` is set."""
+unless given), as CSV files in a folder. Absent tables stay absent unless `all_tables` is set. As in a real
+extract, every child named anywhere has a row in ssd_person (unless the test gives ssd_person itself): a
+person id naming no row is a broken reference, which the measures read as null (contract.md)."""
 from __future__ import annotations
 
 import csv
@@ -35,11 +37,20 @@ def write_table(folder: Path, table: str, rows: list[dict], columns: list[str] |
     return path
 
 
+def _persons_named(data: dict[str, list[dict]]) -> list[str]:
+    spec = catalogue_tables()
+    named = {(row.get(spec[t]["person_id"]) or "").strip() for t, rows in data.items()
+             if spec[t].get("person_id") for row in rows}
+    return sorted(named - {""})
+
+
 def write_extract(folder: Path, tables: dict[str, list[dict]], *, all_tables: bool = True,
                   with_org: bool = True, as_at: str | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     data = {**(ORG if with_org else {}), **tables}
     names = list(catalogue_tables()) if all_tables else list(data)
+    if "ssd_person" in names and "ssd_person" not in data:
+        data["ssd_person"] = [{"pers_person_id": p} for p in _persons_named(data)]
     for table in names:
         write_table(folder, table, data.get(table, []))
     if as_at:

@@ -57,6 +57,23 @@ def test_staging_models_read_every_catalogue_column():
         assert [c for c, _ in read] == list(spec["columns"]), table
 
 
+def test_staging_reads_links_and_json_by_their_rules():
+    """A link column with a `references` rule is read by csc_ref (null when it names no row), and only those;
+    a JSON column is read by csc_json and has a valid_json rule: the suites and the measures read one rule."""
+    from csc_compliance.dbt_build import reference_rules
+
+    rules = rule_catalogue()["rules"]
+    links = reference_rules()
+    json_rules = {(r["table"], r["column"]) for r in rules if r["kind"] == "valid_json"}
+    for table, spec in tables().items():
+        sql = (MODELS / "staging" / f"stg_{table}.sql").read_text()
+        assert set(re.findall(r"csc_ref\('(\w+)'\)", sql)) == set(links.get(table, {})), table
+        json_columns = {c for c, s in spec["columns"].items() if s.get("type") == "json"}
+        assert set(re.findall(r"csc_json\('(\w+)'\)", sql)) == json_columns, table
+        assert {c for t, c in json_rules if t == table} == json_columns, table
+    assert links["ssd_cp_visits"]["cppv_cp_plan_id"] == [["ssd_cp_plans", "cppl_cp_plan_id", "CPV_PLAN_EXISTS"]]
+
+
 def test_rules_name_catalogue_tables_and_columns():
     cat = rule_catalogue()
     ids = [r["id"] for r in cat["rules"]]

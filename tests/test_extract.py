@@ -80,6 +80,17 @@ def test_flag_parsing(value, expected):
     assert con.execute("select csc_parse_flag(?)", [value]).fetchone()[0] is expected
 
 
+@pytest.mark.parametrize("value, expected", [
+    ('{"NFA_FLAG":"N"}', '{"NFA_FLAG":"N"}'), (' [{"NFA_FLAG":"N"}] ', '[{"NFA_FLAG":"N"}]'), ("{}", "{}"),
+    ('{"NFA_FLAG":"N"', None), ('"N"', None), ("42", None), ("NFA_FLAG=N", None), ("", None), (None, None),
+])
+def test_json_parsing(value, expected):
+    """A *_json value reads as the JSON object or array FOR JSON writes; anything else is null (and a gap)."""
+    con = duckdb.connect()
+    parsing.create_macros(con)
+    assert con.execute("select csc_parse_json(?)", [value]).fetchone()[0] == expected
+
+
 def test_json_flag_reads_upper_case_keys():
     con = duckdb.connect()
     parsing.create_macros(con)

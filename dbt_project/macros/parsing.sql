@@ -16,6 +16,11 @@
     coalesce(csc_parse_flag({{ column }}), false)
 {%- endmacro %}
 
+{# A *_json value: a JSON object or array (as FOR JSON writes it), else null. #}
+{% macro csc_json(column) -%}
+    csc_parse_json({{ column }})
+{%- endmacro %}
+
 {% macro csc_text(column) -%}
     nullif(trim({{ column }}), '')
 {%- endmacro %}

@@ -48,7 +48,10 @@ def rules_page() -> str:
     lines = ["# Data-quality rules", "",
              f"Generated from `expectations/catalogue.yml` (version {cat['version']}) by "
              "`python -m csc_compliance.catalogue_docs`. Each rule runs as a Great Expectations expectation in",
-             "the suite named after its table; each failing row is a line of `dq/recording_gaps.csv`.", "",
+             "the suite named after its table; each failing row is a line of `dq/recording_gaps.csv`.",
+             "The measures read a failing value as null (contract.md): dbt staging nulls an unreadable date, flag",
+             "or JSON, a date after the reporting date, and a link a `references` rule finds naming no row",
+             "(`dbt_project/macros/references.sql` reads these rules); rows sharing a key keep the first.", "",
              "## Overrides of the SSD YAML validators", "", "| table | column | SSD says | we do | why |",
              "|---|---|---|---|---|"]
     for o in cat.get("overrides", []):

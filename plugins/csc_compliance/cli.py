@@ -15,8 +15,10 @@ from pathlib import Path
 
 
 def _parse_date(value: str) -> str:
+    from .parsing import iso_date
+
     try:
-        return dt.date.fromisoformat(value).isoformat()
+        return iso_date(value).isoformat()
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a real date in YYYY-MM-DD form") from None
 

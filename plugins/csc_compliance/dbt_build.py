@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from .catalogue import DBT_PROJECT_DIR, measure_catalogue
+from .catalogue import DBT_PROJECT_DIR, measure_catalogue, rule_catalogue
 from .config import Config
 from .errors import CscError
 
@@ -22,7 +22,19 @@ def dbt_vars(config: Config, reporting_date: str) -> dict:
                              {**measures["exception_measures"], **measures["rate_measures"]}.items()},
         "rate_measures": list(measures["rate_measures"]),
         "count_measures": [k for k, v in measures["rate_measures"].items() if v.get("count")],
+        "references": reference_rules(),
     }
+
+
+def reference_rules() -> dict[str, dict[str, list[list[str]]]]:
+    """The catalogue's `references` rules as macros/references.sql reads them: {table: {column: [[parent
+    table, parent column, rule id], ...]}}. Staging nulls a link these rules find broken."""
+    out: dict[str, dict[str, list[list[str]]]] = {}
+    for rule in rule_catalogue()["rules"]:
+        if rule["kind"] == "references":
+            out.setdefault(rule["table"], {}).setdefault(rule["column"], []).append(
+                [rule["parent_table"], rule["parent_column"], rule["id"]])
+    return out
 
 
 def release_warehouse() -> None:

@@ -7,7 +7,6 @@ names the file, the column and, where there is one, the row (data rows count fro
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import json
 import re
@@ -18,6 +17,7 @@ import duckdb
 
 from .catalogue import tables as catalogue_tables
 from .errors import ExtractError
+from .parsing import iso_date
 
 SUFFIXES = (".csv", ".parquet")
 
@@ -52,7 +52,7 @@ def read_manifest(extract_dir: Path) -> dict | None:
         raise ExtractError("expected a JSON object", file=path.name)
     if "as_at" in data:
         try:
-            data["as_at"] = dt.date.fromisoformat(str(data["as_at"]))
+            data["as_at"] = iso_date(data["as_at"])
         except ValueError:
             raise ExtractError("as_at is not a YYYY-MM-DD date", file=path.name, column="as_at") from None
     return data

@@ -1,8 +1,12 @@
-"""How raw extract values are read: dates, flags and JSON keys. Defined once, as DuckDB macros that the
+"""How raw extract values are read: dates, flags, JSON and JSON keys. Defined once, as DuckDB macros that the
 landing step creates in the warehouse, so dbt staging and the data-quality suites read values the same way.
 
 Accepted (contract.md): dates YYYY-MM-DD, YYYY-MM-DD HH:MM:SS[.fff] (SQL Server), DD/MM/YYYY;
-flags Y/N, Yes/No, 1/0, True/False (any case). Anything else reads as null and is a recording gap."""
+flags Y/N, Yes/No, 1/0, True/False (any case); `*_json` values a JSON object or array (what SQL Server's
+FOR JSON writes). Anything else reads as null and is a recording gap."""
+
+import datetime as dt
+import re
 
 ACCEPTED_DATE_FORMATS = "YYYY-MM-DD, YYYY-MM-DD HH:MM:SS[.fff], DD/MM/YYYY"
 YES_VALUES = ("Y", "YES", "1", "TRUE")
@@ -23,6 +27,11 @@ CREATE OR REPLACE MACRO csc_parse_flag(s) AS CASE
   WHEN upper(trim(s)) IN ({no}) THEN FALSE
   ELSE NULL END""".format(yes=", ".join(f"'{v}'" for v in YES_VALUES),
                           no=", ".join(f"'{v}'" for v in NO_VALUES)),
+    # a *_json value, trimmed, when it is a JSON object or array (FOR JSON never writes a bare scalar); else null
+    "csc_parse_json": """
+CREATE OR REPLACE MACRO csc_parse_json(s) AS CASE
+  WHEN left(trim(s), 1) IN ('{', '[') AND json_valid(trim(s)) THEN trim(s)
+  ELSE NULL END""",
     # SQL Server FOR JSON writes {"KEY":"Y",...}, or [{"KEY":"Y"}] without WITHOUT_ARRAY_WRAPPER; a key may be
     # absent or the JSON malformed: read as null.
     "csc_json_flag": """
@@ -35,3 +44,12 @@ CREATE OR REPLACE MACRO csc_json_flag(j, k) AS
 def create_macros(con) -> None:
     for sql in MACROS.values():
         con.execute(sql)
+
+
+def iso_date(value) -> dt.date:
+    """A reporting date (--as-at, manifest.json's as_at, the DAG's as_at param): exactly YYYY-MM-DD and a
+    real date. Python's own fromisoformat also takes 20261123 and 2026-W48-1, which the contract does not."""
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"{text!r} is not in YYYY-MM-DD form")
+    return dt.date.fromisoformat(text)

@@ -98,7 +98,7 @@ def resolve_reporting_date(as_at: str | None, extract_dir: Path, run_date: dt.da
     """D: the --as-at given, else the manifest's as_at, else the run's own date in Europe/London."""
     if as_at:
         try:
-            return dt.date.fromisoformat(str(as_at))
+            return parsing.iso_date(as_at)
         except ValueError:
             raise CscError(f"reporting date {as_at!r} is not a real YYYY-MM-DD date") from None
     manifest = read_manifest(extract_dir) if extract_dir.is_dir() else None

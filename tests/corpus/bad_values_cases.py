@@ -88,9 +88,8 @@ class Mark:
     person_in_row: str | None = None  # the person_id the exception row must carry, when it differs
     gap_record: str | None = None     # the gap's record_id (the row's key) when `record_id` is the measure's
     # the row as the measures read it (dbt staging, keyed by the gap's record): column -> typed value expected;
-    # None: the bad column reads as null. Columns in `unstaged` are read where they are used (`read_as`).
+    # None: the bad column reads as null.
     staged: dict | None = None
-    unstaged: tuple = ()
     read_as: tuple | None = None      # (SQL expression over the staged row, expected value)
     row_numbers: list[int] = field(default_factory=list)  # filled in by `build`
 
@@ -101,8 +100,6 @@ class BadValue:
     description: str
     build: Callable[[Builder, bool], Mark]   # (builder, reference?) -> mark
     # where the product is known to break the contract: test ("gap", "null", "outcome") -> the bug
-    bugs: dict = field(default_factory=dict)
-    bug_measures: tuple = ()                 # rate measures that bug changes (left out of the global check)
 
 
 # --- selection helpers ---------------------------------------------------------------------------------
@@ -184,10 +181,6 @@ def _new_cp_visit(b: Builder, plan: list, *, plan_id, seen, visit_id: str) -> li
 
 # A link is read where it is followed (a join that finds nothing): the staged row keeps its text, and whether
 # it reads as null shows in the measures (the exceptions about the record, and the case's measure outcome).
-def _link(column: str) -> dict:
-    return {"staged": {}, "unstaged": (column,)}
-
-
 def auth_date_unparseable(b, ref):
     return _assessment(b, _authorised_long_ago, "cina_assessment_auth_date", "not recorded", ref,
                        rule_id="ASMT_AUTH_VALID", kpi_id="ASSESS_45WD", listed=True, status="overdue")
@@ -233,7 +226,7 @@ def referral_not_in_extract(b, ref):
     t.set(row, "cina_referral_id", None if ref else "REF-NOT-IN-EXTRACT")
     return Mark("ssd_cin_assessments", [row], "cina_referral_id", t.get(row, "cina_assessment_id"),
                 t.get(row, "cina_person_id"), "ASMT_REFERRAL_EXISTS", kpi_id="ASSESS_45WD", listed=True,
-                status="overdue", due_date=add_wd(start, 45), **_link("cina_referral_id"))
+                status="overdue", due_date=add_wd(start, 45))
 
 
 def person_id_empty(b, ref):
@@ -246,8 +239,7 @@ def person_id_empty(b, ref):
 def person_not_in_extract(b, ref):
     """A broken person link: the assessment is still listed, its person read as null (contract.md)."""
     m = _assessment(b, _open_long_ago, "cina_person_id", "PERSON-NOT-IN-EXTRACT", ref,
-                    rule_id="ASMT_PERSON_EXISTS", kpi_id="ASSESS_45WD", listed=True, status="overdue",
-                    **_link("cina_person_id"))
+                    rule_id="ASMT_PERSON_EXISTS", kpi_id="ASSESS_45WD", listed=True, status="overdue")
     m.person_in_row = ""
     return m
 
@@ -345,7 +337,7 @@ def visit_plan_not_in_extract(b, ref):
                         visit_id="CPPV-CORPUS-LINK")
     return Mark("ssd_cp_visits", [row], "cppv_cp_plan_id", plans.get(plan, "cppl_cp_plan_id"),
                 plans.get(plan, "cppl_person_id"), "CPV_PLAN_EXISTS", kpi_id="CP_VISIT", listed=False,
-                gap_record="CPPV-CORPUS-LINK", **_link("cppv_cp_plan_id"))
+                gap_record="CPPV-CORPUS-LINK")
 
 
 def core_group_date_after_d(b, ref):
@@ -445,17 +437,9 @@ def s47_outcome_json_malformed(b, ref):
     row = b.pick("ssd_s47_enquiry", lambda t, r: (t.get(r, "s47e_s47_outcome_json") or "").startswith("{"))
     t.set(row, "s47e_s47_outcome_json", None if ref else '{"NFA_FLAG":"N","CP_CONFERENCE_FLAG":"Y"')
     return Mark("ssd_s47_enquiry", [row], "s47e_s47_outcome_json", t.get(row, "s47e_s47_enquiry_id"),
-                t.get(row, "s47e_person_id"), "any", staged={}, unstaged=("s47e_s47_outcome_json",),
+                t.get(row, "s47e_person_id"), "S47E_S47_OUTCOME_JSON_VALID_JSON",
                 read_as=("csc_json_flag(s47e_s47_outcome_json, 'CP_CONFERENCE_FLAG')", None))
 
-
-BUG_PERSON = ("BUG: a broken person reference is not read as null: ASSESS_45WD lists the assessment with "
-              "person_id PERSON-NOT-IN-EXTRACT (stg_ssd_cin_assessments keeps cina_person_id as written)")
-BUG_PLAN = ("BUG: a CP visit whose cppv_cp_plan_id names no plan is dropped instead of read as a null link "
-            "(kpis.md: then it belongs through the person): the plan stays CP_VISIT overdue "
-            "(macros/belonging.sql belonging_items joins on the id when it is not null)")
-BUG_JSON = ("BUG: a malformed *_json value is no recording gap (expectations/catalogue.yml has no rule for "
-            "s47e_s47_outcome_json; the measures silently read it as null)")
 
 BAD_VALUES = [
     BadValue("date_unparseable", "assessment authorised 'not recorded'", auth_date_unparseable),
@@ -479,13 +463,10 @@ BAD_VALUES = [
     BadValue("duplicate_key_parquet", "team key repeated in the Parquet ssd_department",
              team_key_repeated_in_parquet),
     BadValue("broken_reference_referral", "assessment's referral not in the extract", referral_not_in_extract),
-    BadValue("broken_reference_person", "assessment's person not in the extract", person_not_in_extract,
-             bugs=dict.fromkeys(("null", "outcome"), BUG_PERSON)),
-    BadValue("broken_reference_plan", "CP visit's plan not in the extract", visit_plan_not_in_extract,
-             bugs=dict.fromkeys(("null", "outcome"), BUG_PLAN), bug_measures=("CP_VISIT_RATE",)),
+    BadValue("broken_reference_person", "assessment's person not in the extract", person_not_in_extract),
+    BadValue("broken_reference_plan", "CP visit's plan not in the extract", visit_plan_not_in_extract),
     BadValue("end_before_start", "referral closed 5 days before it started", referral_closed_before_it_started),
-    BadValue("json_malformed", "s47 outcome JSON cut short", s47_outcome_json_malformed,
-             bugs={"gap": BUG_JSON}),
+    BadValue("json_malformed", "s47 outcome JSON cut short", s47_outcome_json_malformed),
 ]
 
 

@@ -17,15 +17,10 @@ from corpus_tools import AS_AT, OUTPUT_CSVS, query, read_csv_rows
 pytestmark = pytest.mark.xdist_group("corpus-values")
 
 
-def cases(test: str, only=None):
-    """One parameter per case; a case whose bug breaks this test is a strict xfail naming the bug."""
-    return [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(strict=True, reason=c.bugs[test])]
-                         if test in c.bugs else [])
-            for c in BAD_VALUES if only is None or c.id in only]
+def cases(only=None):
+    return [pytest.param(c, id=c.id) for c in BAD_VALUES if only is None or c.id in only]
 
 
-BUG_CASES = [c.id for c in BAD_VALUES if c.bugs]
-BUG_MEASURES = {m for c in BAD_VALUES for m in c.bug_measures}
 EXCEPTIONS_SQL = ("SELECT kpi_id, person_id, record_id, worker_id, team_id, area_id, lead, status, flag, "
                   "CAST(due_date AS VARCHAR), days_overdue, working_days_overdue FROM marts.fct_exceptions")
 KPIS_SQL = "SELECT * FROM marts.fct_kpi_values"
@@ -65,7 +60,7 @@ def test_every_case_has_its_own_rows_and_the_same_picks_in_the_reference(values_
         assert mark.record_id and reference[case_id].record_id == mark.record_id, case_id
 
 
-@pytest.mark.parametrize("case", cases("gap"))
+@pytest.mark.parametrize("case", cases())
 def test_bad_value_is_a_recording_gap_on_its_row(case, values_run, published):
     mark = values_run["marks"][case.id]
     gaps = published["dq/recording_gaps.csv"]
@@ -101,7 +96,7 @@ def staged(warehouse, mark):
     return rows, read_as
 
 
-@pytest.mark.parametrize("case", cases("null"))
+@pytest.mark.parametrize("case", cases())
 def test_measures_read_the_bad_value_as_null(case, values_run, marts):
     """The case's row reads as in the reference extract, where the value is an empty cell (a shared key: only
     the first row), and so do the exceptions about its record or person."""
@@ -110,10 +105,7 @@ def test_measures_read_the_bad_value_as_null(case, values_run, marts):
     (bad_rows, read_as), (ref_rows, _) = staged(values_run["warehouse"], mark), staged(values_run["reference"], mark)
     assert len(bad_rows) == 1, bad_rows
 
-    def comparable(rows):
-        return [{c: v for c, v in r.items() if c not in mark.unstaged} for r in rows]
-
-    assert comparable(bad_rows) == comparable(ref_rows)
+    assert bad_rows == ref_rows
     # a bad value reads as null; a null flag reads as "no" (kpis.md "Flags")
     null = False if catalogue_tables()[mark.table]["columns"][mark.column].get("type") == "flag" else None
     expected = mark.staged if mark.staged is not None else (
@@ -134,7 +126,7 @@ MEASURED = {"date_unparseable", "date_31_02", "date_2026_02_30", "date_wrong_sep
             "duplicate_key_before", "broken_reference_referral", "broken_reference_person", "broken_reference_plan"}
 
 
-@pytest.mark.parametrize("case", cases("outcome", MEASURED))
+@pytest.mark.parametrize("case", cases(MEASURED))
 def test_the_measure_outcome(case, values_run, published):
     """What the measure then says about the record, by kpis.md's own definitions."""
     mark = values_run["marks"][case.id]
@@ -154,22 +146,15 @@ def test_the_measure_outcome(case, values_run, published):
     assert row["person_id"] == expected_person, row
 
 
-def test_all_exceptions_are_those_of_the_reference(values_run, marts):
-    """Every exception row is the reference's, but those about a case with a known bug (its own test fails)."""
-    marks = values_run["marks"]
-    bug_records = {marks[c].record_id for c in BUG_CASES} | {marks[c].person_id for c in BUG_CASES}
-
-    def kept(rows):
-        return [r for r in rows if r[1] not in bug_records and r[2] not in bug_records]
-
-    assert len(kept(marts["warehouse"])) > 100
-    assert kept(marts["warehouse"]) == kept(marts["reference"])
+def test_all_exceptions_are_those_of_the_reference(marts):
+    """Every exception row is the reference's: each bad value reads as the empty cell it is in the reference."""
+    assert len(marts["warehouse"]) > 100
+    assert marts["warehouse"] == marts["reference"]
 
 
 def test_all_kpi_values_are_those_of_the_reference(values_run):
-    """Every rate at every level is the reference's, but those of measures a known bug changes."""
-    bad, reference = ([r for r in sorted(query(values_run[name], KPIS_SQL), key=str) if r[0] not in BUG_MEASURES]
-                      for name in ("warehouse", "reference"))
+    """Every rate at every level is the reference's."""
+    bad, reference = (sorted(query(values_run[name], KPIS_SQL), key=str) for name in ("warehouse", "reference"))
     assert len(bad) > 100
     assert bad == reference
 

@@ -115,6 +115,8 @@ BAD_INPUT = [
         ("'2026-11-31'", "not a real date"), code=2),
     Bad("as_at_day_first", ("run", "--extract", "{extract}", "--as-at", "20/11/2026", "--out", "{out}"),
         ("'20/11/2026'", "YYYY-MM-DD"), code=2),
+    Bad("as_at_basic_iso", ("run", "--extract", "{extract}", "--as-at", "20261120", "--out", "{out}"),
+        ("'20261120'", "YYYY-MM-DD"), code=2),
     Bad("as_at_words", ("run", "--extract", "{extract}", "--as-at", "yesterday", "--out", "{out}"),
         ("'yesterday'", "not a real date"), code=2),
     Bad("config_unknown_top_key", (*RUN, "--config", "{config}"), ("reporting", "unknown key"),
@@ -207,7 +209,7 @@ def test_input_refused_before_airflow_leaves_published_outputs(base_extract, pub
         assert tree_digest(out) == before
 
 
-@pytest.mark.parametrize("as_at", ["2026-02-30", "30/11/2026", ""])
+@pytest.mark.parametrize("as_at", ["2026-02-30", "30/11/2026", "", "20261120", "2026-W47-5"])
 def test_impossible_manifest_date_stops_the_run_naming_it(as_at, base_extract, tmp_path):
     """Without --as-at the reporting date is manifest.json's as_at (contract.md): an impossible one stops the
     run at prepare, before anything is built, naming the file and the key. In-process: the DAG's prepare."""

@@ -61,6 +61,7 @@ CATALOGUE = {
             "cppl_person_id": {"type": "text", "required": True},
             "cppl_cp_plan_start_date": {"type": "date", "required": True},
             "cppl_cp_plan_end_date": {"type": "date", "required": True},
+            "cppl_outcome_json": {"type": "json"},
         }},
         "ssd_cp_visits": {"key": "cppv_cp_visit_id", "person_id": "cppv_person_id", "columns": {
             "cppv_cp_visit_id": {"type": "text", "required": True},
@@ -87,6 +88,7 @@ CATALOGUE = {
              other="cppl_cp_plan_start_date"),
         rule("CPP_PERSON_EXISTS", "ssd_cp_plans", "cppl_person_id", "references",
              parent_table="ssd_person", parent_column="pers_person_id"),
+        rule("CPP_OUTCOME_JSON_VALID", "ssd_cp_plans", "cppl_outcome_json", "valid_json"),
         rule("CPV_SEEN_VALID", "ssd_cp_visits", "cppv_cp_visit_seen", "valid_flag", severity="warning"),
         rule("CPV_PLAN_EXISTS", "ssd_cp_visits", "cppv_cp_plan_id", "references",
              parent_table="ssd_cp_plans", parent_column="cppl_cp_plan_id"),
@@ -112,21 +114,29 @@ PERSON = [  # row_number: what it plants
 ]
 PLANS = [
     {"cppl_cp_plan_id": "CP1", "cppl_person_id": "P1", "cppl_cp_plan_start_date": "2020-01-01",
+     "cppl_outcome_json": '{"OUTCOME":"Y"}',
      "cppl_cp_plan_end_date": "2020-01-02"},                                                   # 1 fine
     {"cppl_cp_plan_id": "CP2", "cppl_person_id": "PX", "cppl_cp_plan_start_date": "2020-01-02",
-     "cppl_cp_plan_end_date": "2020-01-01"},                                                   # 2 end<start, no PX
+     "cppl_outcome_json": '{"OUTCOME":"Yzqv"',
+     "cppl_cp_plan_end_date": "2020-01-01"},                                                   # 2 end<start, no PX, JSON cut short
     {"cppl_cp_plan_id": "CP3", "cppl_person_id": " P5 ", "cppl_cp_plan_start_date": "2020-01-02",
+     "cppl_outcome_json": ' [{"OUTCOME":"N"}] ',
      "cppl_cp_plan_end_date": "2020-01-02"},                                                   # 3 same day: fine
     {"cppl_cp_plan_id": "CP4", "cppl_person_id": None, "cppl_cp_plan_start_date": "2020-01-02",
+     "cppl_outcome_json": None,
      "cppl_cp_plan_end_date": None},                                                           # 4 open: fine
     {"cppl_cp_plan_id": "CP5", "cppl_person_id": "", "cppl_cp_plan_start_date": "garbage",
+     "cppl_outcome_json": '',
      "cppl_cp_plan_end_date": "2020-01-01"},                                                   # 5 unparseable start
     {"cppl_cp_plan_id": "CP6", "cppl_person_id": "P6", "cppl_cp_plan_start_date": "2020-01-02 00:00:00",
-     "cppl_cp_plan_end_date": "01/01/2020"},                                                   # 6 end<start, formats
+     "cppl_outcome_json": '"Zqvscalar"',
+     "cppl_cp_plan_end_date": "01/01/2020"},                                                   # 6 end<start, formats, JSON scalar
     {"cppl_cp_plan_id": "CP7", "cppl_person_id": "P7", "cppl_cp_plan_start_date": "2020-01-01",
+     "cppl_outcome_json": '{}',
      "cppl_cp_plan_end_date": "9999-12-31"},                                                   # 7 fine
     {"cppl_cp_plan_id": "CP8", "cppl_person_id": "p8", "cppl_cp_plan_start_date": "9999-12-31",
-     "cppl_cp_plan_end_date": "2020-01-01"},                                                   # 8 end<start; p8 unknown
+     "cppl_outcome_json": 'OUTCOME=Y',
+     "cppl_cp_plan_end_date": "2020-01-01"},                                                   # 8 end<start; p8 unknown; not JSON
 ]
 VISITS = [
     {"cppv_cp_visit_id": "V1", "cppv_person_id": "P1", "cppv_cp_plan_id": "CP1", "cppv_cp_visit_seen": "Y"},
@@ -148,6 +158,7 @@ EXPECTED = {
     "PERS_DOB_NOT_FUTURE": [3, 8, 9],
     "CPP_END_AFTER_START": [2, 6, 8],
     "CPP_PERSON_EXISTS": [2, 8],
+    "CPP_OUTCOME_JSON_VALID": [2, 6, 8],  # cut short, a bare scalar, not JSON
     "CPV_SEEN_VALID": [4, 9],
     "CPV_PLAN_EXISTS": [2, 6],
     "DEPT_ID_UNIQUE": [1, 3],

@@ -161,7 +161,8 @@ def test_real_catalogue_runs(tmp_path):
         row = {}
         for column, col_spec in spec["columns"].items():
             kind = col_spec.get("type")
-            row[column] = {"date": "2020-01-01", "due_date": "2020-01-01", "flag": "Y"}.get(kind, "X1")
+            row[column] = {"date": "2020-01-01", "due_date": "2020-01-01", "flag": "Y",
+                           "json": '{"CP_CONFERENCE_FLAG":"Y"}'}.get(kind, "X1")
         data[table] = [row]
     # columns with a code list hold a valid code
     data["ssd_cin_episodes"][0]["cine_cin_primary_need_code"] = "N1"

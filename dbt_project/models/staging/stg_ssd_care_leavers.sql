@@ -1,11 +1,11 @@
--- ssd_care_leavers, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
--- null, and rows sharing a key keep the first in file order.
+-- ssd_care_leavers, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
+-- gap), dates after D are null, and rows sharing a key keep the first in file order.
 select
     {{ csc_text('clea_table_id') }} as clea_table_id,
-    {{ csc_text('clea_person_id') }} as clea_person_id,
+    {{ csc_ref('clea_person_id') }} as clea_person_id,
     {{ csc_date('clea_pathway_plan_review_date') }} as clea_pathway_plan_review_date,
-    {{ csc_text('clea_care_leaver_allocated_team') }} as clea_care_leaver_allocated_team,
-    {{ csc_text('clea_care_leaver_worker_id') }} as clea_care_leaver_worker_id,
+    {{ csc_ref('clea_care_leaver_allocated_team') }} as clea_care_leaver_allocated_team,
+    {{ csc_ref('clea_care_leaver_worker_id') }} as clea_care_leaver_worker_id,
     _row_number
 from {{ source('raw', 'ssd_care_leavers') }}
 {{ first_row_per_key('clea_table_id') }}

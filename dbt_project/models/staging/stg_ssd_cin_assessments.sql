@@ -1,15 +1,15 @@
--- ssd_cin_assessments, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
--- null, and rows sharing a key keep the first in file order.
+-- ssd_cin_assessments, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
+-- gap), dates after D are null, and rows sharing a key keep the first in file order.
 select
     {{ csc_text('cina_assessment_id') }} as cina_assessment_id,
-    {{ csc_text('cina_person_id') }} as cina_person_id,
-    {{ csc_text('cina_referral_id') }} as cina_referral_id,
+    {{ csc_ref('cina_person_id') }} as cina_person_id,
+    {{ csc_ref('cina_referral_id') }} as cina_referral_id,
     {{ csc_date('cina_assessment_start_date') }} as cina_assessment_start_date,
     {{ csc_date('cina_assessment_auth_date') }} as cina_assessment_auth_date,
     {{ csc_flag('cina_assessment_outcome_nfa') }} as cina_assessment_outcome_nfa,
     {{ csc_flag('cina_assessment_child_seen') }} as cina_assessment_child_seen,
-    {{ csc_text('cina_assessment_team') }} as cina_assessment_team,
-    {{ csc_text('cina_assessment_worker_id') }} as cina_assessment_worker_id,
+    {{ csc_ref('cina_assessment_team') }} as cina_assessment_team,
+    {{ csc_ref('cina_assessment_worker_id') }} as cina_assessment_worker_id,
     _row_number
 from {{ source('raw', 'ssd_cin_assessments') }}
 {{ first_row_per_key('cina_assessment_id') }}

@@ -1,8 +1,8 @@
--- ssd_cin_visits, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
--- null, and rows sharing a key keep the first in file order.
+-- ssd_cin_visits, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
+-- gap), dates after D are null, and rows sharing a key keep the first in file order.
 select
     {{ csc_text('cinv_cin_visit_id') }} as cinv_cin_visit_id,
-    {{ csc_text('cinv_person_id') }} as cinv_person_id,
+    {{ csc_ref('cinv_person_id') }} as cinv_person_id,
     {{ csc_date('cinv_cin_visit_date') }} as cinv_cin_visit_date,
     {{ csc_flag('cinv_cin_visit_seen') }} as cinv_cin_visit_seen,
     {{ csc_flag('cinv_cin_visit_seen_alone') }} as cinv_cin_visit_seen_alone,

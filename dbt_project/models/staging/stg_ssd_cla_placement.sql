@@ -1,8 +1,8 @@
--- ssd_cla_placement, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
--- null, and rows sharing a key keep the first in file order.
+-- ssd_cla_placement, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
+-- gap), dates after D are null, and rows sharing a key keep the first in file order.
 select
     {{ csc_text('clap_cla_placement_id') }} as clap_cla_placement_id,
-    {{ csc_text('clap_cla_id') }} as clap_cla_id,
+    {{ csc_ref('clap_cla_id') }} as clap_cla_id,
     {{ csc_text('clap_person_id') }} as clap_person_id,
     {{ csc_date('clap_cla_placement_start_date') }} as clap_cla_placement_start_date,
     {{ csc_date('clap_cla_placement_end_date') }} as clap_cla_placement_end_date,

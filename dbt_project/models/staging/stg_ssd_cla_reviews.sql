@@ -1,8 +1,8 @@
--- ssd_cla_reviews, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
--- null, and rows sharing a key keep the first in file order.
+-- ssd_cla_reviews, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
+-- gap), dates after D are null, and rows sharing a key keep the first in file order.
 select
     {{ csc_text('clar_cla_review_id') }} as clar_cla_review_id,
-    {{ csc_text('clar_cla_id') }} as clar_cla_id,
+    {{ csc_ref('clar_cla_id') }} as clar_cla_id,
     {{ csc_text('clar_cla_person_id') }} as clar_cla_person_id,
     {{ csc_due_date('clar_cla_review_due_date') }} as clar_cla_review_due_date,
     {{ csc_date('clar_cla_review_date') }} as clar_cla_review_date,

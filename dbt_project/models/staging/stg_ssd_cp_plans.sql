@@ -1,9 +1,9 @@
--- ssd_cp_plans, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
--- null, and rows sharing a key keep the first in file order.
+-- ssd_cp_plans, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
+-- gap), dates after D are null, and rows sharing a key keep the first in file order.
 select
     {{ csc_text('cppl_cp_plan_id') }} as cppl_cp_plan_id,
-    {{ csc_text('cppl_person_id') }} as cppl_person_id,
-    {{ csc_text('cppl_icpc_id') }} as cppl_icpc_id,
+    {{ csc_ref('cppl_person_id') }} as cppl_person_id,
+    {{ csc_ref('cppl_icpc_id') }} as cppl_icpc_id,
     {{ csc_text('cppl_referral_id') }} as cppl_referral_id,
     {{ csc_date('cppl_cp_plan_start_date') }} as cppl_cp_plan_start_date,
     {{ csc_date('cppl_cp_plan_end_date') }} as cppl_cp_plan_end_date,

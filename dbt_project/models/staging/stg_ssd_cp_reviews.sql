@@ -1,9 +1,9 @@
--- ssd_cp_reviews, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
--- null, and rows sharing a key keep the first in file order.
+-- ssd_cp_reviews, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
+-- gap), dates after D are null, and rows sharing a key keep the first in file order.
 select
     {{ csc_text('cppr_cp_review_id') }} as cppr_cp_review_id,
-    {{ csc_text('cppr_person_id') }} as cppr_person_id,
-    {{ csc_text('cppr_cp_plan_id') }} as cppr_cp_plan_id,
+    {{ csc_ref('cppr_person_id') }} as cppr_person_id,
+    {{ csc_ref('cppr_cp_plan_id') }} as cppr_cp_plan_id,
     {{ csc_due_date('cppr_cp_review_due') }} as cppr_cp_review_due,
     {{ csc_date('cppr_cp_review_date') }} as cppr_cp_review_date,
     _row_number

@@ -1,9 +1,9 @@
--- ssd_cp_visits, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
--- null, and rows sharing a key keep the first in file order.
+-- ssd_cp_visits, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
+-- gap), dates after D are null, and rows sharing a key keep the first in file order.
 select
     {{ csc_text('cppv_cp_visit_id') }} as cppv_cp_visit_id,
-    {{ csc_text('cppv_person_id') }} as cppv_person_id,
-    {{ csc_text('cppv_cp_plan_id') }} as cppv_cp_plan_id,
+    {{ csc_ref('cppv_person_id') }} as cppv_person_id,
+    {{ csc_ref('cppv_cp_plan_id') }} as cppv_cp_plan_id,
     {{ csc_date('cppv_cp_visit_date') }} as cppv_cp_visit_date,
     {{ csc_flag('cppv_cp_visit_seen') }} as cppv_cp_visit_seen,
     {{ csc_flag('cppv_cp_visit_seen_alone') }} as cppv_cp_visit_seen_alone,

@@ -1,9 +1,9 @@
--- ssd_ext_cin_reviews, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
--- null, and rows sharing a key keep the first in file order.
+-- ssd_ext_cin_reviews, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
+-- gap), dates after D are null, and rows sharing a key keep the first in file order.
 select
     {{ csc_text('cinr_review_id') }} as cinr_review_id,
-    {{ csc_text('cinr_cin_plan_id') }} as cinr_cin_plan_id,
-    {{ csc_text('cinr_person_id') }} as cinr_person_id,
+    {{ csc_ref('cinr_cin_plan_id') }} as cinr_cin_plan_id,
+    {{ csc_ref('cinr_person_id') }} as cinr_person_id,
     {{ csc_date('cinr_review_date') }} as cinr_review_date,
     _row_number
 from {{ source('raw', 'ssd_ext_cin_reviews') }}

@@ -1,12 +1,12 @@
--- ssd_ext_core_groups, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
--- null, and rows sharing a key keep the first in file order.
+-- ssd_ext_core_groups, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
+-- gap), dates after D are null, and rows sharing a key keep the first in file order.
 select
     {{ csc_text('cogr_core_group_id') }} as cogr_core_group_id,
-    {{ csc_text('cogr_person_id') }} as cogr_person_id,
-    {{ csc_text('cogr_cp_plan_id') }} as cogr_cp_plan_id,
+    {{ csc_ref('cogr_person_id') }} as cogr_person_id,
+    {{ csc_ref('cogr_cp_plan_id') }} as cogr_cp_plan_id,
     {{ csc_date('cogr_meeting_date') }} as cogr_meeting_date,
-    {{ csc_text('cogr_team') }} as cogr_team,
-    {{ csc_text('cogr_worker_id') }} as cogr_worker_id,
+    {{ csc_ref('cogr_team') }} as cogr_team,
+    {{ csc_ref('cogr_worker_id') }} as cogr_worker_id,
     _row_number
 from {{ source('raw', 'ssd_ext_core_groups') }}
 {{ first_row_per_key('cogr_core_group_id') }}

@@ -1,9 +1,9 @@
--- ssd_family, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
--- null, and rows sharing a key keep the first in file order.
+-- ssd_family, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
+-- gap), dates after D are null, and rows sharing a key keep the first in file order.
 select
     {{ csc_text('fami_table_id') }} as fami_table_id,
     {{ csc_text('fami_family_id') }} as fami_family_id,
-    {{ csc_text('fami_person_id') }} as fami_person_id,
+    {{ csc_ref('fami_person_id') }} as fami_person_id,
     _row_number
 from {{ source('raw', 'ssd_family') }}
 {{ first_row_per_key('fami_table_id') }}

@@ -1,13 +1,13 @@
--- ssd_involvements, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
--- null, and rows sharing a key keep the first in file order.
+-- ssd_involvements, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
+-- gap), dates after D are null, and rows sharing a key keep the first in file order.
 select
     {{ csc_text('invo_involvements_id') }} as invo_involvements_id,
-    {{ csc_text('invo_professional_id') }} as invo_professional_id,
+    {{ csc_ref('invo_professional_id') }} as invo_professional_id,
     {{ csc_text('invo_professional_role_id') }} as invo_professional_role_id,
-    {{ csc_text('invo_professional_team') }} as invo_professional_team,
+    {{ csc_ref('invo_professional_team') }} as invo_professional_team,
     {{ csc_date('invo_involvement_start_date') }} as invo_involvement_start_date,
     {{ csc_date('invo_involvement_end_date') }} as invo_involvement_end_date,
-    {{ csc_text('invo_person_id') }} as invo_person_id,
+    {{ csc_ref('invo_person_id') }} as invo_person_id,
     {{ csc_text('invo_referral_id') }} as invo_referral_id,
     _row_number
 from {{ source('raw', 'ssd_involvements') }}

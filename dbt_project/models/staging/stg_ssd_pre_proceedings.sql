@@ -1,8 +1,8 @@
--- ssd_pre_proceedings, typed as contract.md reads it: bad values are null (each is a recording gap), dates after D are
--- null, and rows sharing a key keep the first in file order.
+-- ssd_pre_proceedings, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
+-- gap), dates after D are null, and rows sharing a key keep the first in file order.
 select
     {{ csc_text('prep_table_id') }} as prep_table_id,
-    {{ csc_text('prep_person_id') }} as prep_person_id,
+    {{ csc_ref('prep_person_id') }} as prep_person_id,
     {{ csc_text('prep_plo_family_id') }} as prep_plo_family_id,
     {{ csc_date('prep_pre_pro_decision_date') }} as prep_pre_pro_decision_date,
     {{ csc_date('prep_initial_pre_pro_meeting_date') }} as prep_initial_pre_pro_meeting_date,

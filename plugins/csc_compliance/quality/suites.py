@@ -16,7 +16,7 @@ import great_expectations.expectations as gxe
 
 from ..parsing import ACCEPTED_DATE_FORMATS
 
-KINDS = ("required", "unique", "valid_date", "valid_flag", "not_future", "not_before", "references", "check")
+KINDS = ("required", "unique", "valid_date", "valid_flag", "valid_json", "not_future", "not_before", "references", "check")
 ACCEPTED_FLAGS = "Y/N, Yes/No, 1/0, True/False"
 # pandas holds datetime64[ns] only between these dates; GX compares dates vectorised only for [ns]. A
 # parsed date outside them is held at the bound: "after D" is unchanged, and an end-before-start is
@@ -93,13 +93,14 @@ def _check(rule: dict, d: dt.date) -> Check:
         else:
             exp = gxe.ExpectColumnValuesToBeUnique
             message = f"{col} is shared with another row (it must be unique; the measures keep the first row)"
-    elif kind in ("valid_date", "valid_flag"):
+    elif kind in ("valid_date", "valid_flag", "valid_json"):
         helper = f"{col}__is_{kind}"
-        macro = "csc_parse_date" if kind == "valid_date" else "csc_parse_flag"
+        macro = {"valid_date": "csc_parse_date", "valid_flag": "csc_parse_flag", "valid_json": "csc_parse_json"}[kind]
         columns = {helper: _parses_sql(col, macro)}
         exp, kwargs = gxe.ExpectColumnValuesToBeInSet, {"column": helper, "value_set": [True]}
-        message = (f"{col} is not a valid date (accepted: {ACCEPTED_DATE_FORMATS})" if kind == "valid_date"
-                   else f"{col} is not a valid flag (accepted: {ACCEPTED_FLAGS})")
+        message = {"valid_date": f"{col} is not a valid date (accepted: {ACCEPTED_DATE_FORMATS})",
+                   "valid_flag": f"{col} is not a valid flag (accepted: {ACCEPTED_FLAGS})",
+                   "valid_json": f"{col} is not valid JSON (expected an object or array, as FOR JSON writes)"}[kind]
     elif kind == "not_future":
         helper = f"{col}__date"
         columns = {helper: date_sql(col)}
