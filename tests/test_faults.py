@@ -4,7 +4,9 @@
   history holding the earlier nights only, and a warehouse that opens read-write;
 - a run killed (or failing) in the middle of the publishing swap is completed by the next run;
 - a rerun after the kills publishes exactly what an uninterrupted run publishes;
-- two runs started at once on one output folder: one is refused with a clear message, the other publishes.
+- two runs started at once on one output folder: one is refused with a clear message, the other publishes;
+- a run stopped by SIGTERM or Ctrl-C (SIGINT) stops before publishing, says so plainly with exit code
+  128 + the signal, and leaves the published outputs and history as they were, with no build behind.
 
 Night 1 (as at D1) is published once; night 2 is a different extract (as at D2). Two streams run side by
 side, each with its own Airflow home: stream A kills night 2 in land, transform and validate, fails it in
@@ -148,6 +150,17 @@ def kill_in(stage_line: str, delay: float, *args, **kwargs) -> dict:
     return {"seen": seen, "rc": rc, "stdout": cli.stdout, "stderr": cli.stderr}
 
 
+def signal_in(stage_line: str, delay: float, signum: int, *args, **kwargs) -> dict:
+    """Start a run, send `signum` to the CLI's process (not its group) `delay` seconds after `stage_line`."""
+    cli = Cli(*args, **kwargs)
+    seen = cli.wait_for(stage_line)
+    if seen:
+        time.sleep(delay)
+        cli.proc.send_signal(signum)
+    rc = cli.finish()
+    return {"seen": seen, "rc": rc, "stdout": cli.stdout, "stderr": cli.stderr}
+
+
 def published_digest(out: Path) -> dict[str, str]:
     """Every file of the published folder (the run logs and unpublished build folders aside)."""
     return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -196,6 +209,8 @@ def stream_a(s: dict, main: Path, home: Path) -> None:
     for stage, line, delay in (("land", "[2/5] land ...", 0), ("transform", "[3/5] transform ...", 4),
                                ("validate", "[4/5] validate ...", 4)):
         s["kills"][stage] = {**kill_in(line, delay, ext2, D2, main, home), "after": observe(main)}
+    s["signals"]["SIGINT in validate"] = {**signal_in("[4/5] validate ...", 2, signal.SIGINT, ext2, D2, main, home),
+                                          "after": observe(main)}
     failed = run_to_end(ext2, D2, main, home, swap_fault="fail:exceptions")
     s["failed_swap"] = {**failed, "after": observe(main)}
     s["final"] = {**run_to_end(ext2, D2, main, home), "after": observe(main)}
@@ -222,6 +237,11 @@ def stream_b(s: dict, root: Path, home: Path) -> None:
     s["ref_after"] = observe(ref)
 
     other = copy_published(s["main"], root / "swap")
+    s["signals"]["SIGTERM in transform"] = {
+        **signal_in("[3/5] transform ...", 3, signal.SIGTERM, s["ext2"], D2, other, home), "after": observe(other)}
+    s["signals"]["SIGTERM before the first stage"] = {
+        **signal_in("csc-compliance run: log file", 0, signal.SIGTERM, s["ext2"], D2, other, home),
+        "after": observe(other)}
     s["kills"]["publish"] = {**kill_in("[5/5] publish ...", 0, s["ext2"], D2, other, home),
                              "after": observe(other)}
     s["mid_swap"] = {**run_to_end(s["ext2"], D2, other, home, swap_fault="kill:exceptions"),
@@ -236,7 +256,7 @@ def scenario(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("faults")
     s = {"root": root, "ext1": root / "extract-d1", "ext2": root / "extract-d2", "main": root / "out",
-         "kills": {}}
+         "kills": {}, "signals": {}}
     generate_extract(profile="demo", seed=SEED, as_at=dt.date.fromisoformat(D1), out_dir=s["ext1"])
     night1 = Cli(s["ext1"], D1, s["main"], root / "airflow-a")
     generate_extract(profile="demo", seed=SEED, as_at=dt.date.fromisoformat(D2), out_dir=s["ext2"])
@@ -364,6 +384,28 @@ def test_night_two_differs_from_night_one(scenario):
     assert all(ref[rel] != night1[rel] for rel in CSVS)
     first_seen = {line.split(",")[12] for line in (scenario["ref"] / CSVS[0]).read_text().splitlines()[1:]}
     assert {D1, D2} <= first_seen  # night 1's history carried into night 2's first_seen_date
+
+
+# --- stopped by SIGTERM or Ctrl-C -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case, stage", [("SIGTERM in transform", "transform"), ("SIGINT in validate", "validate"),
+                                         ("SIGTERM before the first stage", None)])
+def test_a_run_stopped_by_a_signal_stops_plainly_and_publishes_nothing(scenario, case, stage):
+    run = scenario["signals"][case]
+    signum = signal.SIGINT if case.startswith("SIGINT") else signal.SIGTERM
+    assert run["seen"], run["stderr"] + run["stdout"]
+    assert run["rc"] == 128 + signum, run["stderr"]
+    said = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "SIGTERM"}[signum]
+    where = f"during {stage}; nothing was published" if stage else "before it published"
+    assert f"stopped by {said} {where}" in run["stderr"], run["stderr"]
+    assert "previously published outputs are unchanged" in run["stderr"] and "Traceback" not in run["stderr"]
+    assert "[5/5] publish" not in run["stdout"]
+    if stage:
+        assert f"{stage} done" not in run["stdout"].split(f"{stage} ...")[-1], "the signal came after the stage"
+    after = run["after"]
+    assert after["digest"] == scenario["night1"]["digest"]
+    assert after["history"] == scenario["night1"]["history"]
+    assert after["top"] == scenario["night1"]["top"], "a build or swap file was left behind"
 
 
 # --- two runs at once on one output folder ---------------------------------------------------------------

@@ -47,10 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(message: str, log_file: Path | None = None) -> int:
+def _fail(message: str, log_file: Path | None = None, code: int = 1) -> int:
     tail = f" The full log is in {log_file}." if log_file else ""
     print(f"csc-compliance: run failed: {message}{tail}", file=sys.stderr)
-    return 1
+    return code
 
 
 def _lock_output(out: Path):
@@ -121,12 +121,25 @@ def _authorities(args) -> list[dict]:
                   str(Path(args.config).resolve()) if args.config else None, config.authority_code)
 
 
-def _outcome(authority: dict, run_label: str, tasks: dict[str, str]) -> str | None:
-    """None when the authority's run published; else why not, in one sentence."""
+def _published(authority: dict, run_label: str) -> bool:
+    try:
+        manifest = json.loads((Path(authority["out_dir"]) / "run_manifest.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return manifest.get("run_id") == run_label
+
+
+def _outcome(authority: dict, run_label: str, tasks: dict[str, str], stopped: int | None = None) -> str | None:
+    """None when the authority's run published; else why not, in one sentence. `stopped`: the stop signal
+    the run received, if any."""
+    from . import interrupts
+
     build = Path(authority["out_dir"]) / ".csc-build" / run_label
     error_file = build / "error.json"
     if error_file.exists():
         message = json.loads(error_file.read_text())["message"]
+    elif stopped and not _published(authority, run_label):
+        message = f"stopped by {interrupts.name(stopped)} before it published"
     elif build.exists():
         failed = sorted({t.split(".")[-1] for t, s in tasks.items() if s not in ("success", "skipped")})
         message = f"the pipeline stopped at {', '.join(failed) or 'an unknown stage'}"
@@ -140,7 +153,7 @@ def _outcome(authority: dict, run_label: str, tasks: dict[str, str]) -> str | No
 
 
 def command_run(args) -> int:
-    from . import progress
+    from . import interrupts, progress
     from .errors import CscError
 
     # Checks that need no Airflow: fail fast, with nothing touched.
@@ -172,29 +185,38 @@ def command_run(args) -> int:
     # the stages run in this process: they must know these output folders' locks are ours (run_guard)
     os.environ["CSC_HELD_LOCKS"] = os.pathsep.join(str(o.resolve()) for o in outs)
     start = time.perf_counter()
-    terminal = _redirect_output(log_file)
-    progress.attach(terminal[0])
-    progress.say(f"csc-compliance run: log file {log_file}")
+    terminal = None
     try:
+        interrupts.install()   # SIGTERM or Ctrl-C stops the run; the stages re-install it over Airflow's own
+        terminal = _redirect_output(log_file)
+        progress.attach(terminal[0])
+        progress.say(f"csc-compliance run: log file {log_file}")
         from .airflow_local import configure_environment, migrate_metadata_db, run_dag
 
         configure_environment()
         migrate_metadata_db()
         state, tasks = run_dag(conf)
+        interrupts.uninstall()   # the run is over: what is left is reporting on it
+    except interrupts.RunInterrupted:   # between stages (an authority may have published), or before the first
+        interrupts.uninstall()
+        state, tasks = "interrupted", {}
     except Exception as exc:  # noqa: BLE001 - the user sees one paragraph, the log has the traceback
         import traceback
 
         traceback.print_exc()
-        _restore_output(terminal)
+        if terminal:
+            _restore_output(terminal)
         return _fail(f"could not run the pipeline ({type(exc).__name__}: {exc}).", log_file)
     _restore_output(terminal)
-    failures = {a["code"]: why for a in authorities if (why := _outcome(a, run_label, tasks))}
-    if state != "success" and not failures:
+    stopped = interrupts.received()
+    failures = {a["code"]: why for a in authorities if (why := _outcome(a, run_label, tasks, stopped))}
+    if state not in ("success", "interrupted") and not failures:   # interrupted after publishing is a success
         failures = {"run": f"the pipeline stopped ({state})"}
+    failure_code = 128 + stopped if stopped and failures else 1
     if not args.region:
         if failures:
             return _fail(f"{next(iter(failures.values()))}. The previously published outputs are unchanged.",
-                         log_file)
+                         log_file, code=failure_code)
         from .summary import print_summary
 
         try:
@@ -210,7 +232,7 @@ def command_run(args) -> int:
         print("\n".join(lines + [f"Log: {log_file}"]), file=sys.stderr if failures else sys.stdout)
     except BrokenPipeError:
         pass
-    return 1 if failures else 0
+    return failure_code if failures else 0
 
 
 def command_generate(args) -> int:

@@ -30,5 +30,9 @@ class RunLockedError(CscError):
     """Another run holds the output folder."""
 
 
+class Interrupted(CscError):
+    """The run was stopped by SIGTERM or Ctrl-C before it published."""
+
+
 class AlreadyPublished(CscError):
     """This extract was already processed and published for this reporting date: nothing to do."""

@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from . import arrivals, parsing, peak_memory, progress, run_guard
+from . import arrivals, interrupts, parsing, peak_memory, progress, run_guard
 from .catalogue import rule_catalogue
 from .config import load_config
 from .dbt_build import build_dbt_docs, dbt_vars, run_dbt_build
-from .errors import AlreadyPublished, CscError, ExtractError
+from .errors import AlreadyPublished, CscError, ExtractError, Interrupted
 from .extract import land_extract, read_manifest
 from .publish import swap
 from .run_context import BUILD_ROOT, RunContext
@@ -37,15 +37,23 @@ def stage(name: str):
         def run(ctx_dict: dict, *args, **kwargs):
             ctx = RunContext.from_dict(ctx_dict)
             os.umask(0o077)   # outputs hold children's data: owner-only, however the stage is run (Celery too)
+            interrupts.install()
             progress.say(f"[{STAGES.index(name) + 1}/{len(STAGES)}] {name} ...")
             peak_memory.reset_peak()
             start = _stage_started[name] = time.perf_counter()
             try:
+                interrupts.check()
                 result = fn(ctx, *args, **kwargs)
+            except interrupts.RunInterrupted as exc:
+                raise interrupted(ctx, name, exc.signum) from None
             except CscError as exc:
+                if interrupts.received():   # a library caught the interrupt and reported a failure of its own
+                    raise interrupted(ctx, name, interrupts.received()) from None
                 write_error(ctx, name, exc)
                 raise
             except Exception as exc:
+                if interrupts.received():
+                    raise interrupted(ctx, name, interrupts.received()) from None
                 write_error(ctx, name, exc)
                 raise value_free(exc, name) from None
             ctx.record_stage(name, time.perf_counter() - start, peak_rss_mb=peak_memory.peak_mb())
@@ -54,6 +62,12 @@ def stage(name: str):
             return result if result is not None else ctx_dict
         return run
     return wrap
+
+
+def interrupted(ctx: RunContext, stage_name: str, signum: int) -> Interrupted:
+    exc = Interrupted(f"stopped by {interrupts.name(signum)} during {stage_name}; nothing was published")
+    write_error(ctx, stage_name, exc)
+    return exc
 
 
 def _debug() -> bool:
@@ -112,12 +126,16 @@ def prepare(run_id: str, extract_dir: str, out_dir: str, as_at: str | None, conf
     """Check the inputs that need no reading of data, finish any interrupted publish, make the build folder.
     With `skip_if_published` (scheduled and data-aware runs), an extract already published for the same
     reporting date raises AlreadyPublished instead: it is not processed twice."""
+    interrupts.install()
     try:
+        interrupts.check()
         return _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if_published)
     except AlreadyPublished:
         raise
-    except Exception as exc:
+    except (Exception, interrupts.RunInterrupted) as exc:
         failed = RunContext(run_id, extract_dir, str(Path(out_dir).expanduser().resolve()), "", config_path, "")
+        if interrupts.received():
+            raise interrupted(failed, "prepare", interrupts.received()) from None
         write_error(failed, "prepare", exc)
         if isinstance(exc, CscError):
             raise
@@ -248,11 +266,13 @@ def _publish(ctx: RunContext, config, out: Path) -> dict:
     # publish's own timing goes in the manifest it writes (all but the swap, a few renames)
     ctx.record_stage("publish", time.perf_counter() - _stage_started["publish"], peak_rss_mb=peak_memory.peak_mb())
     summary = write_manifest(ctx, config, counts, workbooks, unavailable)
-    entries = swap.swap_in(ctx.build_dir, out)
-    shutil.rmtree(ctx.build_dir, ignore_errors=True)
-    try:
-        (out / BUILD_ROOT).rmdir()
-    except OSError:
-        pass
+    interrupts.check()
+    with interrupts.deferred():   # once the swap starts, the run publishes; a stop signal waits for it
+        entries = swap.swap_in(ctx.build_dir, out)
+        shutil.rmtree(ctx.build_dir, ignore_errors=True)
+        try:
+            (out / BUILD_ROOT).rmdir()
+        except OSError:
+            pass
     summary["published"] = entries
     return summary
