@@ -25,6 +25,7 @@ def test_impossible_reporting_date(tmp_path):
 def test_bad_configuration_names_the_key(tmp_path):
     cfg = tmp_path / "c.yml"
     cfg.write_text("local_standards:\n  cp_visit: {every: 10, unit: fortnights}\n")
+    (tmp_path / "ssd_person.csv").write_text("pers_person_id\n")
     r = run("run", "--extract", str(tmp_path), "--as-at", "2026-11-20", "--out", str(tmp_path / "out"),
             "--config", str(cfg))
     assert r.returncode == 1

@@ -74,6 +74,9 @@ def discover(extract_dir: Path) -> dict[str, ExtractFile]:
             raise ExtractError(f"table {table} is given twice ({found[table].path.name} and {path.name}); "
                                "keep one", file=path.name)
         found[table] = ExtractFile(table, path, path.suffix.lower().lstrip("."))
+    if not found:   # the wrong folder, or an extract job that wrote nothing: never publish an empty night
+        raise ExtractError(f"extract folder {extract_dir} holds no SSD table (<table>.csv or <table>.parquet, "
+                           "for example ssd_person.csv); nothing was run")
     return found
 
 

@@ -108,6 +108,8 @@ BAD_INPUT = [
     Bad("extract_missing", ("run", "--extract", "{missing}", "--as-at", AS_AT, "--out", "{out}"),
         ("does not exist",)),
     Bad("extract_is_a_file", ("run", "--extract", "{file}", "--as-at", AS_AT, "--out", "{out}"), ("not a folder",)),
+    Bad("extract_without_tables", ("run", "--extract", "{empty}", "--as-at", AS_AT, "--out", "{out}"),
+        ("{empty}", "holds no SSD table")),
     Bad("extract_and_out_not_given", ("run", "--as-at", AS_AT), ("--extract and --out are required",)),
     Bad("as_at_month_13", ("run", "--extract", "{extract}", "--as-at", "2026-13-01", "--out", "{out}"),
         ("'2026-13-01'", "not a real date"), code=2),
@@ -169,7 +171,11 @@ def ran(base_extract, tmp_path_factory):
 def _run_bad(bad: Bad, base_extract, tmp_path):
     folder, _ = base_extract
     (tmp_path / "a-file").write_text("not a folder\n")
-    places = {"extract": str(folder), "out": str(tmp_path / "out"), "config": str(tmp_path / "config.yml"),
+    empty = tmp_path / "no-tables"   # only the completion marker and an unknown file: the wrong folder
+    empty.mkdir()
+    (empty / "manifest.json").write_text('{"as_at": "2026-11-20", "authority": "DEMO"}')
+    (empty / "readme.txt").write_text("not a table\n")
+    places = {"empty": str(empty), "extract": str(folder), "out": str(tmp_path / "out"), "config": str(tmp_path / "config.yml"),
               "file": str(tmp_path / "a-file"), "missing": str(tmp_path / "missing")}
     if isinstance(bad.config, bytes):
         (tmp_path / "config.yml").write_bytes(bad.config)
