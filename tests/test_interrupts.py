@@ -56,6 +56,7 @@ def test_names():
     assert interrupts.name(signal.SIGINT) == "Ctrl-C (SIGINT)" and interrupts.name(signal.SIGTERM) == "SIGTERM"
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")   # the finalizer case, on purpose
 def test_a_stage_stopped_by_a_signal_fails_plainly_and_records_why(tmp_path):
     """The stage wrapper turns the interrupt (or a library's own failure after it) into one plain error."""
     @stages.stage("land")
@@ -71,9 +72,18 @@ def test_a_stage_stopped_by_a_signal_fails_plainly_and_records_why(tmp_path):
             pass
         raise RuntimeError("dbt build failed")
 
+    @stages.stage("validate")
+    def in_a_finalizer(ctx):   # the handler's exception is lost ("Exception ignored in ..."): the stage still stops
+        class Finalized:
+            def __del__(self):
+                os.kill(os.getpid(), signal.SIGTERM)
+        Finalized()
+        return ctx
+
     ctx = {"run_id": "r1", "extract_dir": str(tmp_path), "out_dir": str(tmp_path / "out"), "reporting_date": "2026-11-20",
            "config_path": None, "authority_code": "LA"}
-    for fn, stage, said in ((slow, "land", "SIGTERM"), (swallowing, "transform", "Ctrl-C (SIGINT)")):
+    for fn, stage, said in ((slow, "land", "SIGTERM"), (swallowing, "transform", "Ctrl-C (SIGINT)"),
+                            (in_a_finalizer, "validate", "SIGTERM")):
         interrupts.reset()
         with pytest.raises(Interrupted, match=f"stopped by {said.replace('(', '.').replace(')', '.')} during {stage}"):
             fn(ctx)

@@ -44,6 +44,8 @@ def stage(name: str):
             try:
                 interrupts.check()
                 result = fn(ctx, *args, **kwargs)
+                if name != "publish":   # (publish defers the signal only once it is sure to publish)
+                    interrupts.check()  # a signal whose exception was swallowed (raised in a finalizer) stops here
             except interrupts.RunInterrupted as exc:
                 raise interrupted(ctx, name, exc.signum) from None
             except CscError as exc:
