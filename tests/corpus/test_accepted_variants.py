@@ -141,6 +141,29 @@ def parquet_timestamps(folder):
     write_table(folder, t, fmt="parquet")
 
 
+def parquet_integer_ids(folder):
+    """ssd_family as Parquet with its all-digit id columns typed BIGINT (SQL Server int keys), dates DATE."""
+    import re
+
+    table = "ssd_family"
+    t = read_table(folder, table)
+    types = {}
+    for column in t.header:
+        values = [t.get(r, column) for r in t.rows]
+        if any(values) and all(v is None or re.fullmatch(r"[1-9][0-9]{0,17}", v) for v in values):
+            types[column] = "BIGINT"
+    assert "fami_person_id" in types, types
+    for column in _columns_of_type(table, "date", "due_date"):
+        values = [t.get(r, column) for r in t.rows]
+        if all(v is None or parse_date(v) for v in values):
+            for row in t.rows:
+                d = parse_date(t.get(row, column))
+                t.set(row, column, d.isoformat() if d else None)
+            types[column] = "DATE"
+    t.parquet_types = types
+    write_table(folder, t, fmt="parquet")
+
+
 def parquet_table_as_csv(folder):
     """ssd_cp_visits, Parquet with a DATE column in the generated extract, as a CSV file instead."""
     t = read_table(folder, "ssd_cp_visits")
@@ -167,7 +190,7 @@ def unknown_files_and_folders(folder):
 
 
 def no_newline_at_end_of_file(folder):
-    path = table_file(folder, "ssd_family")
+    path = table_file(folder, "ssd_cla_reviews")
     data = path.read_bytes()
     assert data.endswith(b"\n")
     path.write_bytes(data.rstrip(b"\r\n"))
@@ -284,10 +307,11 @@ VARIANTS = [
     Variant("parquet_native_types", "ssd_initial_cp_conference", "Parquet with DATE and BOOLEAN columns",
             parquet_native_types),
     Variant("parquet_timestamps", "ssd_cla_episodes", "Parquet with TIMESTAMP columns", parquet_timestamps),
+    Variant("parquet_integer_ids", "ssd_family", "Parquet with BIGINT ids and DATE dates", parquet_integer_ids),
     Variant("parquet_as_csv", "ssd_cp_visits", "a Parquet table given as CSV", parquet_table_as_csv),
     Variant("extra_columns", "ssd_ext_supervisions", "unknown extra columns", unknown_extra_columns),
     Variant("unknown_files", None, "unknown files and a sub-folder beside the tables", unknown_files_and_folders),
-    Variant("no_final_newline", "ssd_family", "no line break after the last row", no_newline_at_end_of_file),
+    Variant("no_final_newline", "ssd_cla_reviews", "no line break after the last row", no_newline_at_end_of_file),
     Variant("trailing_blank_lines", "ssd_care_leavers", "blank lines after the last row",
             blank_lines_at_end_of_file),
     Variant("dates_dmy", "ssd_ext_core_groups", "dates as DD/MM/YYYY", dates_day_month_year),
