@@ -142,7 +142,7 @@ def parquet_timestamps(folder):
 
 
 def parquet_integer_ids(folder):
-    """ssd_family as Parquet with its all-digit id columns typed BIGINT (SQL Server int keys), dates DATE."""
+    """ssd_family as Parquet with its all-digit id columns typed BIGINT (SQL Server int keys)."""
     import re
 
     table = "ssd_family"
@@ -153,13 +153,6 @@ def parquet_integer_ids(folder):
         if any(values) and all(v is None or re.fullmatch(r"[1-9][0-9]{0,17}", v) for v in values):
             types[column] = "BIGINT"
     assert "fami_person_id" in types, types
-    for column in _columns_of_type(table, "date", "due_date"):
-        values = [t.get(r, column) for r in t.rows]
-        if all(v is None or parse_date(v) for v in values):
-            for row in t.rows:
-                d = parse_date(t.get(row, column))
-                t.set(row, column, d.isoformat() if d else None)
-            types[column] = "DATE"
     t.parquet_types = types
     write_table(folder, t, fmt="parquet")
 
@@ -307,7 +300,7 @@ VARIANTS = [
     Variant("parquet_native_types", "ssd_initial_cp_conference", "Parquet with DATE and BOOLEAN columns",
             parquet_native_types),
     Variant("parquet_timestamps", "ssd_cla_episodes", "Parquet with TIMESTAMP columns", parquet_timestamps),
-    Variant("parquet_integer_ids", "ssd_family", "Parquet with BIGINT ids and DATE dates", parquet_integer_ids),
+    Variant("parquet_integer_ids", "ssd_family", "Parquet with BIGINT id columns", parquet_integer_ids),
     Variant("parquet_as_csv", "ssd_cp_visits", "a Parquet table given as CSV", parquet_table_as_csv),
     Variant("extra_columns", "ssd_ext_supervisions", "unknown extra columns", unknown_extra_columns),
     Variant("unknown_files", None, "unknown files and a sub-folder beside the tables", unknown_files_and_folders),
