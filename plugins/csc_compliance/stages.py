@@ -46,18 +46,11 @@ def stage(name: str):
                 result = fn(ctx, *args, **kwargs)
                 if name != "publish":   # (publish defers the signal only once it is sure to publish)
                     interrupts.check()  # a signal whose exception was swallowed (raised in a finalizer) stops here
-            except interrupts.RunInterrupted as exc:
-                raise interrupted(ctx, name, exc.signum) from None
-            except CscError as exc:
-                if interrupts.received():   # a library caught the interrupt and reported a failure of its own
-                    raise interrupted(ctx, name, interrupts.received()) from None
-                write_error(ctx, name, exc)
-                raise
-            except Exception as exc:
-                if interrupts.received():
-                    raise interrupted(ctx, name, interrupts.received()) from None
-                write_error(ctx, name, exc)
-                raise value_free(exc, name) from None
+            except (Exception, interrupts.RunInterrupted) as exc:
+                error = failure(ctx, name, exc)
+                if error is exc:
+                    raise
+                raise error from None
             ctx.record_stage(name, time.perf_counter() - start, peak_rss_mb=peak_memory.peak_mb())
             progress.say(f"[{STAGES.index(name) + 1}/{len(STAGES)}] {name} done "
                          f"({time.perf_counter() - start:.1f} s)")
@@ -66,10 +59,14 @@ def stage(name: str):
     return wrap
 
 
-def interrupted(ctx: RunContext, stage_name: str, signum: int) -> Interrupted:
-    exc = Interrupted(f"stopped by {interrupts.name(signum)} during {stage_name}; nothing was published")
+def failure(ctx: RunContext, stage_name: str, exc: BaseException) -> CscError:
+    """What a failed stage raises, its error.json written: a stop signal (even one a library caught and
+    reported as a failure of its own) says so; a user-facing error as it is; anything else value-free."""
+    if interrupts.received():
+        exc = Interrupted(f"stopped by {interrupts.name(interrupts.received())} during {stage_name}; "
+                          "nothing was published")
     write_error(ctx, stage_name, exc)
-    return exc
+    return exc if isinstance(exc, CscError) else value_free(exc, stage_name)
 
 
 def _debug() -> bool:
@@ -136,12 +133,10 @@ def prepare(run_id: str, extract_dir: str, out_dir: str, as_at: str | None, conf
         raise
     except (Exception, interrupts.RunInterrupted) as exc:
         failed = RunContext(run_id, extract_dir, str(Path(out_dir).expanduser().resolve()), "", config_path, "")
-        if interrupts.received():
-            raise interrupted(failed, "prepare", interrupts.received()) from None
-        write_error(failed, "prepare", exc)
-        if isinstance(exc, CscError):
+        error = failure(failed, "prepare", exc)
+        if error is exc:
             raise
-        raise value_free(exc, "prepare") from None
+        raise error from None
 
 
 def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if_published) -> dict:
