@@ -103,25 +103,27 @@ def csv_table_as_parquet_of_strings(folder):
     write_table(folder, t, fmt="parquet")
 
 
+def _type_columns(t, columns, sql_type: str, fits: Callable[[str], bool], types: dict,
+                  native: Callable[[str], str] | None = None) -> None:
+    """Give `sql_type` to each column whose every value fits (None aside), rewriting values to `native`."""
+    for column in columns:
+        if all(v is None or fits(v) for v in (t.get(r, column) for r in t.rows)):
+            if native:
+                for row in t.rows:
+                    v = t.get(row, column)
+                    t.set(row, column, None if v is None else native(v))
+            types[column] = sql_type
+
+
 def parquet_native_types(folder):
     """ssd_initial_cp_conference as Parquet typed natively: DATE dates, BOOLEAN flags."""
     table = "ssd_initial_cp_conference"
     t = read_table(folder, table)
     types = {}
-    for column in _columns_of_type(table, "date", "due_date"):
-        values = [t.get(r, column) for r in t.rows]
-        if all(v is None or parse_date(v) for v in values):
-            for row in t.rows:
-                d = parse_date(t.get(row, column))
-                t.set(row, column, d.isoformat() if d else None)
-            types[column] = "DATE"
-    for column in _columns_of_type(table, "flag"):
-        values = [t.get(r, column) for r in t.rows]
-        if all(v is None or v.upper() in YES | NO for v in values):
-            for row in t.rows:
-                v = t.get(row, column)
-                t.set(row, column, None if v is None else "true" if v.upper() in YES else "false")
-            types[column] = "BOOLEAN"
+    _type_columns(t, _columns_of_type(table, "date", "due_date"), "DATE", parse_date, types,
+                  lambda v: parse_date(v).isoformat())
+    _type_columns(t, _columns_of_type(table, "flag"), "BOOLEAN", lambda v: v.upper() in YES | NO, types,
+                  lambda v: "true" if v.upper() in YES else "false")
     assert {"DATE", "BOOLEAN"} <= set(types.values()), types
     t.parquet_types = types
     write_table(folder, t, fmt="parquet")
@@ -132,10 +134,7 @@ def parquet_timestamps(folder):
     table = "ssd_cla_episodes"
     t = read_table(folder, table)
     types = {}
-    for column in _columns_of_type(table, "date", "due_date"):
-        values = [t.get(r, column) for r in t.rows]
-        if all(v is None or parse_date(v) for v in values):
-            types[column] = "TIMESTAMP"
+    _type_columns(t, _columns_of_type(table, "date", "due_date"), "TIMESTAMP", parse_date, types)
     assert len(types) >= 3, types
     t.parquet_types = types
     write_table(folder, t, fmt="parquet")
@@ -145,13 +144,10 @@ def parquet_integer_ids(folder):
     """ssd_family as Parquet with its all-digit id columns typed BIGINT (SQL Server int keys)."""
     import re
 
-    table = "ssd_family"
-    t = read_table(folder, table)
+    t = read_table(folder, "ssd_family")
     types = {}
-    for column in t.header:
-        values = [t.get(r, column) for r in t.rows]
-        if any(values) and all(v is None or re.fullmatch(r"[1-9][0-9]{0,17}", v) for v in values):
-            types[column] = "BIGINT"
+    filled = [c for c in t.header if any(t.get(r, c) for r in t.rows)]
+    _type_columns(t, filled, "BIGINT", lambda v: bool(re.fullmatch(r"[1-9][0-9]{0,17}", v)), types)
     assert "fami_person_id" in types, types
     t.parquet_types = types
     write_table(folder, t, fmt="parquet")
