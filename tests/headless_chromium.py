@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -30,18 +32,52 @@ def open_page(html_file: Path, measure_js: str, timeout: float = 30.0) -> PageRe
     binary = chromium_path()
     if binary is None:
         raise RuntimeError("Chromium is not installed: `make browser` installs it from the Debian packages")
-    with tempfile.TemporaryDirectory() as profile:
-        proc = subprocess.Popen(
-            [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--remote-debugging-port=0", f"--user-data-dir={profile}", "--window-size=1200,900", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            url = _devtools_url(proc, timeout)
-            with connect(url, max_size=None, open_timeout=timeout) as ws:
-                return _inspect(ws, Path(html_file).resolve().as_uri(), measure_js, timeout)
-        finally:
-            proc.kill()
-            proc.wait()
+    profile = tempfile.mkdtemp(prefix="csc-chromium-")
+    # its own session, so that closing it reaches the renderer, network and crash-handler processes too:
+    # killing only the browser process left children writing into the profile while it was being removed
+    proc = subprocess.Popen(
+        [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--remote-debugging-port=0", f"--user-data-dir={profile}", "--window-size=1200,900", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        url = _devtools_url(proc, timeout)
+        with connect(url, max_size=None, open_timeout=timeout) as ws:
+            report = _inspect(ws, Path(html_file).resolve().as_uri(), measure_js, timeout)
+            _close_browser(ws)
+        return report
+    finally:
+        _stop(proc)
+        _remove_profile(Path(profile))
+
+
+def _close_browser(ws) -> None:
+    """Ask the browser to shut down cleanly (it flushes and closes its children); best effort."""
+    try:
+        ws.send(json.dumps({"id": 0, "method": "Browser.close"}))
+    except Exception:  # noqa: BLE001 - the process group is killed next anyway
+        pass
+
+
+def _stop(proc: subprocess.Popen, grace: float = 5.0) -> None:
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def _remove_profile(profile: Path, attempts: int = 20) -> None:
+    """A child that outlived the group kill for a moment can still add a file: retry, then leave it behind
+    (a scratch profile in /tmp is not worth failing the test that used it)."""
+    for _ in range(attempts):
+        shutil.rmtree(profile, ignore_errors=True)
+        if not profile.exists():
+            return
+        time.sleep(0.25)
 
 
 def _devtools_url(proc: subprocess.Popen, timeout: float) -> str:
