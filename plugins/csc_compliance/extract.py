@@ -2,13 +2,15 @@
 
 Every value lands as text: a bad value never stops the night, it becomes a recording gap and reads as
 null downstream. What stops the run is a file that cannot be read as a table (not UTF-8, ragged rows,
-corrupt Parquet, empty without a header), a table given twice, or a missing required column; the error
-names the file, the column and, where there is one, the row (data rows count from 1 after the header)."""
+corrupt Parquet, empty without a header, a folder or dangling link named as a table's file), a table given
+twice, or a missing required column; the error names the file, the column and, where there is one, the row
+(data rows count from 1 after the header)."""
 from __future__ import annotations
 
 import csv
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +50,8 @@ def read_manifest(extract_dir: Path) -> dict | None:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ExtractError(f"not valid JSON ({exc})", file=path.name) from None
+    except OSError as exc:
+        raise ExtractError(f"cannot be read ({exc.strerror})", file=path.name) from None
     if not isinstance(data, dict):
         raise ExtractError("expected a JSON object", file=path.name)
     if "as_at" in data:
@@ -65,11 +69,14 @@ def discover(extract_dir: Path) -> dict[str, ExtractFile]:
     known = catalogue_tables()
     found: dict[str, ExtractFile] = {}
     for path in sorted(extract_dir.iterdir()):
-        if not path.is_file() or path.suffix.lower() not in SUFFIXES:
-            continue
         table = path.stem.lower()
-        if table not in known:
+        if path.suffix.lower() not in SUFFIXES or table not in known:
             continue
+        # named as a table but no readable file (a folder, a dangling link, no read permission): a failed
+        # extract job, never to be published as a night with that table absent
+        unreadable = _why_unreadable(path)
+        if unreadable:
+            raise ExtractError(f"the table's file cannot be read: {unreadable}", file=path.name)
         if table in found:
             raise ExtractError(f"table {table} is given twice ({found[table].path.name} and {path.name}); "
                                "keep one", file=path.name)
@@ -78,6 +85,18 @@ def discover(extract_dir: Path) -> dict[str, ExtractFile]:
         raise ExtractError(f"extract folder {extract_dir} holds no SSD table (<table>.csv or <table>.parquet, "
                            "for example ssd_person.csv); nothing was run")
     return found
+
+
+def _why_unreadable(path: Path) -> str | None:
+    if path.is_symlink() and not path.exists():
+        return "it is a link to a file that does not exist"
+    if path.is_dir():
+        return "it is a folder"
+    if not path.is_file():
+        return "it is not a regular file"
+    if not os.access(path, os.R_OK):
+        return "no permission to read it"
+    return None
 
 
 def _sha256(path: Path) -> str:
@@ -141,7 +160,10 @@ def _source_relation(con: duckdb.DuckDBPyConnection, ef: ExtractFile) -> tuple[s
     path = str(ef.path).replace("'", "''")
     if ef.fmt == "csv":
         header = _csv_header(ef.path)
-        cols = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header) + "}"
+        # an unnamed column (a header ending in a comma, as some exports write every line) is an extra column,
+        # ignored; DuckDB needs a name for it
+        names = [h if h.strip() else f"_csc_unnamed_{i}" for i, h in enumerate(header, 1)]
+        cols = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in names) + "}"
         rel = (f"read_csv('{path}', columns={cols}, header=true, delim=',', quote='\"', escape='\"', "
                f"strict_mode=true, null_padding=false, auto_detect=false, encoding='utf-8')")
         return rel, _header_map(header, ef.path.name)
@@ -205,6 +227,10 @@ def land_table(con: duckdb.DuckDBPyConnection, table: str, ef: ExtractFile | Non
 def land_extract(con: duckdb.DuckDBPyConnection, extract_dir: Path) -> list[LandedTable]:
     """Land every catalogue table (absent ones as empty tables) and record which were present."""
     files = discover(extract_dir)
+    # a Parquet TIMESTAMP WITH TIME ZONE (Spark's and pyarrow's default) holds a UTC instant: read as text it
+    # must give the London wall-clock date (a summer midnight is 23:00 the day before in UTC), whatever the
+    # server's own time zone
+    con.execute("SET TimeZone = 'Europe/London'")
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute("CREATE SCHEMA IF NOT EXISTS meta")
     landed = [land_table(con, t, files.get(t)) for t in catalogue_tables()]

@@ -14,6 +14,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -129,13 +130,25 @@ def parquet_native_types(folder):
     write_table(folder, t, fmt="parquet")
 
 
+def _london_instant(value: str) -> str:
+    """A London wall-clock datetime as the UTC-adjusted instant Spark and pyarrow write (TIMESTAMP WITH TIME
+    ZONE): midnight on a summer day is 23:00 the day before in UTC."""
+    local = dt.datetime.combine(parse_date(value), dt.time(0, 0), tzinfo=ZoneInfo("Europe/London"))
+    return local.astimezone(dt.timezone.utc).isoformat(sep=" ")
+
+
 def parquet_timestamps(folder):
-    """ssd_cla_episodes (SQL Server datetimes) as Parquet with TIMESTAMP columns."""
+    """ssd_cla_episodes (SQL Server datetimes) as Parquet with TIMESTAMP columns, the start dates as UTC
+    instants (TIMESTAMP WITH TIME ZONE) of London midnights."""
     table = "ssd_cla_episodes"
     t = read_table(folder, table)
     types = {}
-    _type_columns(t, _columns_of_type(table, "date", "due_date"), "TIMESTAMP", parse_date, types)
-    assert len(types) >= 3, types
+    dates = _columns_of_type(table, "date", "due_date")
+    instants = [c for c in dates if c.endswith("start_date")]
+    _type_columns(t, [c for c in dates if c not in instants], "TIMESTAMP", parse_date, types)
+    _type_columns(t, instants, "TIMESTAMPTZ", parse_date, types, _london_instant)
+    assert len(types) >= 3 and "TIMESTAMPTZ" in types.values(), types
+    assert any(" 23:00:00+00:00" in (t.get(r, c) or "") for c in instants for r in t.rows)  # a summer date
     t.parquet_types = types
     write_table(folder, t, fmt="parquet")
 
@@ -161,11 +174,15 @@ def parquet_table_as_csv(folder):
 
 
 def unknown_extra_columns(folder):
+    """Two named extra columns, and an unnamed last one: every line, the header's too, ends in a comma."""
     t = read_table(folder, "ssd_ext_supervisions")
     t.header[2:2] = ["supv_local_notes", "Unnamed: 0"]
+    t.header.append("")
     for n, row in enumerate(t.rows):
         row[2:2] = [f'note, "{n}"', str(n)]
+        row.append("")
     write_table(folder, t)
+    assert all(line.endswith(b",") for line in table_file(folder, "ssd_ext_supervisions").read_bytes().splitlines())
 
 
 def unknown_files_and_folders(folder):
@@ -295,10 +312,12 @@ VARIANTS = [
             csv_table_as_parquet_of_strings),
     Variant("parquet_native_types", "ssd_initial_cp_conference", "Parquet with DATE and BOOLEAN columns",
             parquet_native_types),
-    Variant("parquet_timestamps", "ssd_cla_episodes", "Parquet with TIMESTAMP columns", parquet_timestamps),
+    Variant("parquet_timestamps", "ssd_cla_episodes", "Parquet with TIMESTAMP and TIMESTAMP WITH TIME ZONE columns",
+            parquet_timestamps),
     Variant("parquet_integer_ids", "ssd_family", "Parquet with BIGINT id columns", parquet_integer_ids),
     Variant("parquet_as_csv", "ssd_cp_visits", "a Parquet table given as CSV", parquet_table_as_csv),
-    Variant("extra_columns", "ssd_ext_supervisions", "unknown extra columns", unknown_extra_columns),
+    Variant("extra_columns", "ssd_ext_supervisions", "unknown extra columns, one unnamed (lines end in a comma)",
+            unknown_extra_columns),
     Variant("unknown_files", None, "unknown files and a sub-folder beside the tables", unknown_files_and_folders),
     Variant("no_final_newline", "ssd_cla_reviews", "no line break after the last row", no_newline_at_end_of_file),
     Variant("trailing_blank_lines", "ssd_care_leavers", "blank lines after the last row",

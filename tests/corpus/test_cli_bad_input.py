@@ -98,8 +98,6 @@ class Bad:
     says: tuple                  # words stderr must hold
     config: str | bytes | None = None
     code: int = 1
-    bug: str | None = None       # the contract's one-paragraph, no-traceback promise is broken here
-    paragraph_bug: str | None = None
 
 
 RUN = ("run", "--extract", "{extract}", "--as-at", AS_AT, "--out", "{out}")
@@ -148,12 +146,7 @@ BAD_INPUT = [
 ]
 
 
-def _params(paragraph: bool):
-    out = []
-    for b in BAD_INPUT:
-        reason = b.bug or (b.paragraph_bug if paragraph else None)
-        out.append(pytest.param(b, id=b.id, marks=[pytest.mark.xfail(strict=True, reason=reason)] if reason else []))
-    return out
+CASES = [pytest.param(b, id=b.id) for b in BAD_INPUT]
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +178,7 @@ def _run_bad(bad: Bad, base_extract, tmp_path):
     return result, places, tmp_path
 
 
-@pytest.mark.parametrize("bad", _params(paragraph=False))
+@pytest.mark.parametrize("bad", CASES)
 def test_command_line_bad_input(bad, ran):
     result, places, tmp_path = ran(bad)
     assert result.returncode == bad.code, result.stderr
@@ -197,19 +190,24 @@ def test_command_line_bad_input(bad, ran):
     assert not (tmp_path / "out").exists(), "nothing is written before the input is checked"
 
 
-@pytest.mark.parametrize("bad", _params(paragraph=True))
+@pytest.mark.parametrize("bad", CASES)
 def test_command_line_bad_input_is_one_plain_paragraph(bad, ran):
     result, _, _ = ran(bad)
     assert no_traceback(result) and one_paragraph(result), result.stderr
 
 
 def test_input_refused_before_airflow_leaves_published_outputs(base_extract, published, tmp_path):
-    """A table given twice and a missing extract folder, against a folder holding a real published run."""
+    """A table given twice, a folder where a table's file should be and a missing extract folder, against a
+    folder holding a real published run."""
     folder, _ = base_extract
     out, before = published
     twice = copy_extract(folder, tmp_path / "twice")
     shutil.copy2(twice / "ssd_person.csv", twice / "ssd_person.CSV")
-    for extract, words in ((twice, "given twice"), (tmp_path / "missing", "does not exist")):
+    a_folder = copy_extract(folder, tmp_path / "a-folder")
+    (a_folder / "ssd_person.csv").unlink()
+    (a_folder / "ssd_person.csv").mkdir()
+    for extract, words in ((twice, "given twice"), (a_folder, "ssd_person.csv: the table's file cannot be read"),
+                           (tmp_path / "missing", "does not exist")):
         result = cli("run", "--extract", str(extract), "--as-at", AS_AT, "--out", str(out), "--config", str(CONFIG))
         assert result.returncode == 1 and words in result.stderr and no_traceback(result), result.stderr
         assert tree_digest(out) == before

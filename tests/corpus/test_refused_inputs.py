@@ -1,6 +1,7 @@
 """Bad-input corpus, part 2: every kind of input contract.md refuses stops the run (contract.md "What stops a
 run"): a file that cannot be read (not UTF-8, ragged rows, a corrupt Parquet file, an empty file without even
-a header), a table given twice, a missing required column.
+a header, a folder or a dangling link where a table's file should be), a table given twice, a missing required
+column.
 
 Each case rewrites one table of the generated extract; the run's own stages (prepare, land) run in-process
 on a folder holding it, with an output folder that already holds published outputs. The run must stop at
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,6 +165,23 @@ def header_names_a_column_twice(folder):
     write_table(folder, t)
 
 
+def table_file_is_a_folder(folder):
+    """An extract job that made a folder where the file should be: never read as the table being absent."""
+    table_file(folder, "ssd_family").unlink()
+    (folder / "ssd_family.csv").mkdir()
+
+
+def table_file_is_a_dangling_link(folder):
+    """ssd_cla_episodes.csv links to a file on a share that is not there tonight."""
+    table_file(folder, "ssd_cla_episodes").unlink()
+    (folder / "ssd_cla_episodes.csv").symlink_to(folder / "share-not-mounted" / "ssd_cla_episodes.csv")
+
+
+def table_file_is_a_pipe(folder):
+    table_file(folder, "ssd_cp_reviews").unlink()
+    os.mkfifo(folder / "ssd_cp_reviews.csv")
+
+
 @dataclass(frozen=True)
 class Refused:
     id: str
@@ -220,6 +239,12 @@ REFUSED = [
             says=("Parquet",)),
     Refused("header_column_twice", ("ssd_person",), "pers_dob and PERS_DOB in one header",
             header_names_a_column_twice, "ssd_person.csv", "pers_dob", says=("twice",)),
+    Refused("table_file_is_a_folder", ("ssd_family",), "a folder named ssd_family.csv", table_file_is_a_folder,
+            "ssd_family.csv", says=("cannot be read", "folder")),
+    Refused("table_file_is_a_dangling_link", ("ssd_cla_episodes",), "a link to a file that is not there",
+            table_file_is_a_dangling_link, "ssd_cla_episodes.csv", says=("cannot be read", "does not exist")),
+    Refused("table_file_is_a_pipe", ("ssd_cp_reviews",), "a named pipe where the file should be",
+            table_file_is_a_pipe, "ssd_cp_reviews.csv", says=("cannot be read", "not a regular file")),
 ]
 
 
