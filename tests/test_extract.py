@@ -168,3 +168,25 @@ def test_manifest(tmp_path):
     (tmp_path / "manifest.json").write_text('{"as_at": ')
     with pytest.raises(ExtractError, match="manifest.json.*JSON"):
         read_manifest(tmp_path)
+
+
+def test_a_record_longer_than_the_limit_names_its_row_and_the_limit(tmp_path, monkeypatch):
+    """Over the limit (64 MB; 1 kB here) the row is named and why, not "a quoted field is not closed" (DuckDB's
+    error lists the reader's quote option, which the reason used to match)."""
+    from csc_compliance import extract
+
+    monkeypatch.setattr(extract, "MAX_RECORD_BYTES", 1024 * 1024)
+    note = "a long note, " * 90_000
+    (tmp_path / "ssd_person.csv").write_text(f'pers_person_id,pers_dob,notes\nP1,2015-01-01,x\nP2,2015-01-01,"{note}"\n')
+    with pytest.raises(ExtractError) as err:
+        land(tmp_path)
+    assert err.value.file == "ssd_person.csv" and err.value.row == 2
+    assert "longer than 1 MB" in str(err.value) and "quoted" not in str(err.value)
+    assert "long note" not in str(err.value)   # never the record's own text
+
+
+def test_a_quoted_field_never_closed_is_named_as_such(tmp_path):
+    (tmp_path / "ssd_person.csv").write_text('pers_person_id,pers_dob\nP1,2015-01-01\nP2,"2015-01-01\nP3,x\n')
+    with pytest.raises(ExtractError) as err:
+        land(tmp_path)
+    assert err.value.row == 2 and "quoted field is not closed" in str(err.value)

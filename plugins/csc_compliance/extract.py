@@ -137,18 +137,25 @@ def _header_map(names: list[str], file: str) -> dict[str, str]:
 
 
 _DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")
+# the longest CSV record read (DuckDB's default is 2 MB): a long free-text or *_json value is still a value
+MAX_RECORD_BYTES = 64 * 1024 * 1024
 
 
 def _csv_problem(exc: Exception, file: str) -> ExtractError:
+    """DuckDB's CSV error as a reason and a row, never its text: that quotes the record ("Original Line")."""
     text = str(exc)
     m = _DUCKDB_LINE.search(text)
     # DuckDB counts records from the header (line 1); we count data rows from 1.
     row = int(m.group(1)) - 1 if m else None
-    if "unicode" in text.lower() or "utf-8" in text.lower() or "utf8" in text.lower():
+    # what went wrong, without the "Possible fixes" and the reader's options that follow it
+    what = re.split(r"\n\s*Possible (?:fixes|Solution)|\n\s*file = ", text, maxsplit=1)[0].lower()
+    if "unicode" in what or "utf-8" in what or "utf8" in what:
         reason = "the file is not UTF-8 text"
-    elif m2 := re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text):
+    elif m2 := re.search(r"expected number of columns: (\d+) found: (\d+)", what):
         reason = f"the row has {m2.group(2)} fields where the header has {m2.group(1)}"
-    elif "quote" in text.lower():
+    elif "maximum line size" in what:
+        reason = f"the row is longer than {MAX_RECORD_BYTES // (1024 * 1024)} MB, the longest a row may be"
+    elif "unterminated quote" in what:
         reason = "a quoted field is not closed"
     else:
         reason = "the row cannot be read as CSV"
@@ -165,7 +172,8 @@ def _source_relation(con: duckdb.DuckDBPyConnection, ef: ExtractFile) -> tuple[s
         names = [h if h.strip() else f"_csc_unnamed_{i}" for i, h in enumerate(header, 1)]
         cols = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in names) + "}"
         rel = (f"read_csv('{path}', columns={cols}, header=true, delim=',', quote='\"', escape='\"', "
-               f"strict_mode=true, null_padding=false, auto_detect=false, encoding='utf-8')")
+               f"strict_mode=true, null_padding=false, auto_detect=false, encoding='utf-8', "
+               f"max_line_size={MAX_RECORD_BYTES})")
         return rel, _header_map(header, ef.path.name)
     try:
         names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]

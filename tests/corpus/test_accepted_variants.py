@@ -65,11 +65,13 @@ def every_field_quoted(folder):
 
 def quoted_commas_quotes_and_line_breaks(folder):
     """A free-text column (not one the product reads) whose values hold commas, doubled quotes, LF and CRLF
-    line breaks: a record spans several lines, and every later row must keep its row number."""
+    line breaks: a record spans several lines, and every later row must keep its row number. One value is
+    3 MB long (over DuckDB's default 2 MB record)."""
     t = read_table(folder, "ssd_cin_plans")
     t.header.append("cinp_plan_notes")
     for n, row in enumerate(t.rows):
         row.append(f'Plan {n}, agreed with "Mum", reviewed\nline two\r\nline three' if n % 3 == 0 else None)
+    t.rows[1][-1] = "a long, long note\n" * 170_000
     write_table(folder, t)
 
 
