@@ -9,10 +9,10 @@ from csc_compliance.extract import land_extract, read_manifest
 from extract_builder import write_extract, write_table
 
 
-def land(folder):
+def land(folder, scratch=None):
     con = duckdb.connect()
     parsing.create_macros(con)
-    return con, {t.table: t for t in land_extract(con, folder)}
+    return con, {t.table: t for t in land_extract(con, folder, scratch)}
 
 
 PEOPLE = [{"pers_person_id": "P1", "pers_dob": "2015-01-02"}, {"pers_person_id": "P2", "pers_dob": ""}]
@@ -190,3 +190,28 @@ def test_a_quoted_field_never_closed_is_named_as_such(tmp_path):
     with pytest.raises(ExtractError) as err:
         land(tmp_path)
     assert err.value.row == 2 and "quoted field is not closed" in str(err.value)
+
+
+def test_mixed_line_ends_land_and_their_faults_still_name_the_row(tmp_path):
+    """CRLF and LF in one file land row for row; the run's scratch copy is gone afterwards; a ragged row in
+    such a file is still named by its row."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    extract = tmp_path / "extract"
+    extract.mkdir()
+    (extract / "ssd_person.csv").write_bytes(b'pers_person_id,pers_dob\r\nP1,2015-01-01\nP2,"a\r\nb"\r\nP3,\n')
+    con, _ = land(extract, scratch)
+    rows = con.execute("select pers_person_id, pers_dob, _row_number from raw.ssd_person order by 3").fetchall()
+    assert rows == [("P1", "2015-01-01", 1), ("P2", "a\nb", 2), ("P3", None, 3)]
+    assert list(scratch.iterdir()) == []
+    (extract / "ssd_person.csv").write_bytes(b"pers_person_id,pers_dob\r\nP1,2015-01-01\nP2,2015-01-02,x\r\n")
+    with pytest.raises(ExtractError) as err:
+        land(extract, scratch)
+    assert err.value.row == 2 and "3 fields where the header has 2" in str(err.value)
+
+
+def test_cr_only_line_ends_are_named(tmp_path):
+    (tmp_path / "ssd_person.csv").write_bytes(b"pers_person_id,pers_dob\rP1,2015-01-01\r")
+    with pytest.raises(ExtractError) as err:
+        land(tmp_path)
+    assert err.value.row == 0 and "CR alone" in str(err.value)

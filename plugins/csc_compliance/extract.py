@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,6 +115,9 @@ def _csv_header(path: Path) -> list[str]:
         raise ExtractError("the file is empty: it needs at least a header row", file=path.name)
     with path.open("rb") as fh:
         line = fh.readline()  # a header holds no line breaks; decode only it, the rows are DuckDB's
+    if b"\r" in line.rstrip(b"\r\n"):
+        raise ExtractError("the lines end in CR alone (classic Mac OS line ends); only LF or CRLF line ends "
+                           "are read", file=path.name, row=0)
     try:
         header = next(csv.reader([line.decode("utf-8-sig").rstrip("\r\n")]))
     except UnicodeDecodeError:
@@ -162,19 +166,49 @@ def _csv_problem(exc: Exception, file: str) -> ExtractError:
     return ExtractError(reason, file=file, row=row)
 
 
+def _csv_relation(path: Path, header: list[str]) -> str:
+    # an unnamed column (a header ending in a comma, as some exports write every line) is an extra column,
+    # ignored; DuckDB needs a name for it
+    names = [h if h.strip() else f"_csc_unnamed_{i}" for i, h in enumerate(header, 1)]
+    cols = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in names) + "}"
+    quoted = str(path).replace("'", "''")
+    return (f"read_csv('{quoted}', columns={cols}, header=true, delim=',', quote='\"', escape='\"', "
+            f"strict_mode=true, null_padding=false, auto_detect=false, encoding='utf-8', "
+            f"max_line_size={MAX_RECORD_BYTES})")
+
+
+def _mixed_line_ends(path: Path) -> bool:
+    """Some lines end in CRLF and others in LF alone (a file edited or appended to by another tool)."""
+    lf = crlf = 0
+    last = b""
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            lf += chunk.count(b"\n")
+            crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk.startswith(b"\n"))
+            last = chunk[-1:]
+    return 0 < crlf < lf
+
+
+def _with_lf_line_ends(path: Path, scratch: Path) -> Path:
+    """A copy of the file with every CRLF written as LF: DuckDB's strict reader takes one kind of line end per
+    file. A CRLF inside a quoted free-text value becomes LF too; no value the measures read holds one."""
+    copy = scratch / path.name
+    previous = b""
+    with path.open("rb") as src, copy.open("wb") as dst:
+        for chunk in iter(lambda: src.read(1 << 22), b""):
+            data = previous + chunk
+            previous = data[-1:] if data.endswith(b"\r") else b""   # a CRLF may straddle two chunks
+            dst.write(data[: len(data) - len(previous)].replace(b"\r\n", b"\n"))
+        dst.write(previous)
+    return copy
+
+
 def _source_relation(con: duckdb.DuckDBPyConnection, ef: ExtractFile) -> tuple[str, dict[str, str]]:
     """A SQL relation over the file with every column as text, and its header map."""
     path = str(ef.path).replace("'", "''")
     if ef.fmt == "csv":
         header = _csv_header(ef.path)
-        # an unnamed column (a header ending in a comma, as some exports write every line) is an extra column,
-        # ignored; DuckDB needs a name for it
-        names = [h if h.strip() else f"_csc_unnamed_{i}" for i, h in enumerate(header, 1)]
-        cols = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in names) + "}"
-        rel = (f"read_csv('{path}', columns={cols}, header=true, delim=',', quote='\"', escape='\"', "
-               f"strict_mode=true, null_padding=false, auto_detect=false, encoding='utf-8', "
-               f"max_line_size={MAX_RECORD_BYTES})")
-        return rel, _header_map(header, ef.path.name)
+        return _csv_relation(ef.path, header), _header_map(header, ef.path.name)
     try:
         names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]
     except duckdb.Error as exc:
@@ -186,7 +220,8 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def land_table(con: duckdb.DuckDBPyConnection, table: str, ef: ExtractFile | None) -> LandedTable:
+def land_table(con: duckdb.DuckDBPyConnection, table: str, ef: ExtractFile | None,
+               scratch: Path | None = None) -> LandedTable:
     spec = catalogue_tables()[table]
     columns = list(spec["columns"])
     target = f"raw.{table}"
@@ -214,7 +249,15 @@ def land_table(con: duckdb.DuckDBPyConnection, table: str, ef: ExtractFile | Non
     try:
         if ef.fmt == "csv":
             # materialise in file order first: a table's rowid follows insertion order
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _landing AS SELECT * FROM {rel}")
+            try:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE _landing AS SELECT * FROM {rel}")
+            except duckdb.Error:
+                if not _mixed_line_ends(ef.path):
+                    raise
+                with tempfile.TemporaryDirectory(prefix="csc-line-ends-", dir=scratch) as tmp:
+                    copy = _with_lf_line_ends(ef.path, Path(tmp))
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE _landing AS SELECT * FROM "
+                                f"{_csv_relation(copy, _csv_header(ef.path))}")
             con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {', '.join(select)}, "
                         f"CAST(rowid + 1 AS BIGINT) AS _row_number, '{src_file}' AS _source_file "
                         f"FROM _landing ORDER BY rowid")
@@ -232,8 +275,9 @@ def land_table(con: duckdb.DuckDBPyConnection, table: str, ef: ExtractFile | Non
                        [c for c in columns if c not in header])
 
 
-def land_extract(con: duckdb.DuckDBPyConnection, extract_dir: Path) -> list[LandedTable]:
-    """Land every catalogue table (absent ones as empty tables) and record which were present."""
+def land_extract(con: duckdb.DuckDBPyConnection, extract_dir: Path, scratch: Path | None = None) -> list[LandedTable]:
+    """Land every catalogue table (absent ones as empty tables) and record which were present. `scratch` (the
+    run's build folder) holds a file's transient normalised copy, when one is needed; else the system's."""
     files = discover(extract_dir)
     # a Parquet TIMESTAMP WITH TIME ZONE (Spark's and pyarrow's default) holds a UTC instant: read as text it
     # must give the London wall-clock date (a summer midnight is 23:00 the day before in UTC), whatever the
@@ -241,7 +285,7 @@ def land_extract(con: duckdb.DuckDBPyConnection, extract_dir: Path) -> list[Land
     con.execute("SET TimeZone = 'Europe/London'")
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute("CREATE SCHEMA IF NOT EXISTS meta")
-    landed = [land_table(con, t, files.get(t)) for t in catalogue_tables()]
+    landed = [land_table(con, t, files.get(t), scratch) for t in catalogue_tables()]
     con.execute("CREATE OR REPLACE TABLE meta.table_availability (table_name VARCHAR, present BOOLEAN, "
                 "source_file VARCHAR, row_count BIGINT)")
     con.executemany("INSERT INTO meta.table_availability VALUES (?, ?, ?, ?)",

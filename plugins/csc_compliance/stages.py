@@ -186,7 +186,7 @@ def land(ctx: RunContext) -> dict:
     config = load_config(ctx.config_path)
     with duckdb.connect(str(ctx.warehouse)) as con:
         parsing.create_macros(con)
-        landed = land_extract(con, Path(ctx.extract_dir))
+        landed = land_extract(con, Path(ctx.extract_dir), ctx.build_dir)
         con.execute("CREATE OR REPLACE TABLE meta.strategic_leads (area_id VARCHAR, lead_name VARCHAR)")
         pairs = sorted(config.lead_for_area().items())
         if pairs:

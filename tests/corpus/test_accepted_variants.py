@@ -175,6 +175,18 @@ def parquet_table_as_csv(folder):
     write_table(folder, t, fmt="csv")
 
 
+def mixed_line_ends(folder):
+    """ssd_department, Parquet in the generated extract, as a CSV whose lines end in CRLF, some in LF alone
+    (a file appended to by another tool)."""
+    t = read_table(folder, "ssd_department")
+    t.crlf = True
+    path = write_table(folder, t, fmt="csv")
+    lines = path.read_bytes().split(b"\r\n")
+    assert len(lines) > 6
+    path.write_bytes(b"".join(line + (b"\n" if i % 3 == 1 else b"\r\n") for i, line in enumerate(lines[:-1])))
+    assert b"\r\n" in path.read_bytes() and path.read_bytes().count(b"\n") > path.read_bytes().count(b"\r\n")
+
+
 def unknown_extra_columns(folder):
     """Two named extra columns, and an unnamed last one: every line, the header's too, ends in a comma."""
     t = read_table(folder, "ssd_ext_supervisions")
@@ -318,6 +330,8 @@ VARIANTS = [
             parquet_timestamps),
     Variant("parquet_integer_ids", "ssd_family", "Parquet with BIGINT id columns", parquet_integer_ids),
     Variant("parquet_as_csv", "ssd_cp_visits", "a Parquet table given as CSV", parquet_table_as_csv),
+    Variant("mixed_line_ends", "ssd_department", "CSV lines ending in CRLF, every third in LF alone",
+            mixed_line_ends),
     Variant("extra_columns", "ssd_ext_supervisions", "unknown extra columns, one unnamed (lines end in a comma)",
             unknown_extra_columns),
     Variant("unknown_files", None, "unknown files and a sub-folder beside the tables", unknown_files_and_folders),
