@@ -48,12 +48,29 @@ def test_a_standard_can_be_changed_partly():
      "strategic_leads[1].area_ids"),
     ({"strategic_leads": [{"name": "X", "areas": ["A1"]}]}, "strategic_leads[0].areas"),
     ({"history": {"retention_days": 0}}, "history.retention_days"),
+    # two leads whose workbooks would be one file (contract.md's file name rule, compared case-insensitively)
+    ({"strategic_leads": [{"name": "Lead: North", "area_ids": ["A1"]}, {"name": "Lead? North", "area_ids": ["A2"]}]},
+     "strategic_leads[1].name"),
+    ({"strategic_leads": [{"name": "Lead North", "area_ids": ["A1"]}, {"name": "LEAD NORTH", "area_ids": ["A2"]}]},
+     "strategic_leads[1].name"),
+    ({"strategic_leads": [{"name": "unassigned", "area_ids": ["A1"]}]}, "strategic_leads[0].name"),
+    # longer than ten years: a digit too many
+    ({"local_standards": {"cp_visit": {"every": 10000}}}, "local_standards.cp_visit.every"),
+    ({"local_standards": {"cin_review": {"every": 121, "unit": "months"}}}, "local_standards.cin_review.every"),
+    ({"local_standards": {"plo": {"red_weeks": 2600}}}, "local_standards.plo"),
+    ({"local_standards": {"due_soon_horizon_working_days": 5000}}, "local_standards.due_soon_horizon_working_days"),
     ({"authority": {"code": "a/b"}}, "authority.code"),
 ])
 def test_bad_configuration_is_refused_naming_the_key(raw, named):
     with pytest.raises(ConfigError) as err:
         parse_config(raw, "test.yml")
     assert named in str(err.value) and "test.yml" in str(err.value)
+
+
+def test_ten_years_is_the_longest_standard():
+    c = parse_config({"local_standards": {"cp_visit": {"every": 2600}, "cin_review": {"every": 120, "unit": "months"},
+                                          "plo": {"red_weeks": 520}}})
+    assert c.local_standards["cp_visit"]["every"] == 2600 and c.local_standards["plo"]["red_weeks"] == 520
 
 
 def test_unreadable_or_missing_file(tmp_path):

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from csc_compliance.workdays import add_wd
+from csc_compliance.workdays import add_wd, working_days_between
 from measure_fixture import build_warehouse, exceptions
 
 D = dt.date(2024, 12, 20)
@@ -31,6 +31,9 @@ TABLES = {
     "ssd_department": [
         {"dept_team_id": "T1", "dept_team_name": "North 1", "dept_team_parent_id": "AREA1", "dept_team_parent_name": "North"},
         {"dept_team_id": "T2", "dept_team_name": "South 1", "dept_team_parent_id": "AREA2", "dept_team_parent_name": "South"},
+        # unconfigured areas named like the configured lead, and like Unassigned (case aside)
+        {"dept_team_id": "T8", "dept_team_name": "East 1", "dept_team_parent_id": "AREA8", "dept_team_parent_name": "lead NORTH"},
+        {"dept_team_id": "T9", "dept_team_name": "West 1", "dept_team_parent_id": "AREA9", "dept_team_parent_name": "Unassigned"},
     ],
     "ssd_professionals": [
         {"prof_professional_id": "W1", "prof_professional_job_title": "Social Worker", "prof_agency_worker_flag": "N"},
@@ -88,6 +91,11 @@ TABLES = {
         {"cina_assessment_id": "A_NOREF", "cina_person_id": "P2", "cina_referral_id": "R_MISSING",
          "cina_assessment_start_date": "01/10/2024", "cina_assessment_team": "T2",
          "cina_assessment_worker_id": "W2"},
+        # placeholder dates from SQL Server (smalldatetime's and datetime's earliest): due dates all the same
+        {"cina_assessment_id": "A_1900", "cina_person_id": "P2", "cina_referral_id": "R_MISSING",
+         "cina_assessment_start_date": "1900-01-01 00:00:00"},
+        {"cina_assessment_id": "A_1753", "cina_person_id": "P2", "cina_referral_id": "R_MISSING",
+         "cina_assessment_start_date": "1753-01-01"},
         # the referral closed: still listed, whatever the referral's state
         {"cina_assessment_id": "A_CLOSED_REF", "cina_person_id": "P2", "cina_referral_id": "R_CLOSED",
          "cina_assessment_start_date": "2024-09-03"},
@@ -197,6 +205,17 @@ def test_assess_45wd(wh):
     assert rows["A_AUTH_LATER"]["status"] == "overdue"
     assert rows["A_NOREF"]["due_date"].date() == add_wd(dt.date(2024, 10, 1), 45)
     assert rows["A_CLOSED_REF"]["due_date"].date() == add_wd(dt.date(2024, 9, 2), 45)
+    for record, start in (("A_1900", dt.date(1900, 1, 1)), ("A_1753", dt.date(1753, 1, 1))):
+        due = add_wd(start, 45)
+        assert rows[record]["due_date"].date() == due, record
+        assert rows[record]["days_overdue"] == (D - due).days
+        assert rows[record]["working_days_overdue"] == working_days_between(due, D)
+
+
+def test_an_area_named_like_a_configured_lead_is_not_routed_to_that_lead(wh):
+    """Lead North is configured for AREA1 only: AREA8, named "lead NORTH", gets a lead of its own."""
+    leads = dict(wh.execute("select team_id, lead from intermediate.int_units").fetchall())
+    assert leads == {"T1": "Lead North", "T2": "South", "T8": "lead NORTH (AREA8)", "T9": "Unassigned (AREA9)"}
 
 
 def test_cp_visit(wh):

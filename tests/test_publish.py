@@ -9,7 +9,7 @@ import pandas as pd
 
 from csc_compliance.publish import swap
 from csc_compliance.publish.history import record_run
-from csc_compliance.publish.workbooks import LeadData, workbook_filename, write_lead_workbook
+from csc_compliance.publish.workbooks import LeadData, workbook_filename, workbook_filenames, write_lead_workbook
 
 
 def _build(root, text):
@@ -89,6 +89,20 @@ def test_workbook_filename():
     assert workbook_filename("Lead South & East") == "Lead South _ East.xlsx"
     assert workbook_filename("../etc/passwd") == "___etc_passwd.xlsx"
     assert workbook_filename("Área Norte-1_b") == "Área Norte-1_b.xlsx"
+    assert workbook_filename("N" * 300) == "N" * 80 + ".xlsx"  # an area's long name still makes a file name
+
+
+def test_no_two_leads_share_a_workbook_file():
+    """Area names from the extract may differ only in punctuation or case, or come out as a configured lead's
+    file name: each lead still gets its own file, and a configured lead keeps `<lead>.xlsx`."""
+    files = workbook_filenames(["North & East", "North / East", "NORTH _ EAST", "North _ East_2", "Lead"],
+                               configured={"North _ East_2"})
+    assert files == {"North _ East_2": "North _ East_2.xlsx", "Lead": "Lead.xlsx",
+                     "NORTH _ EAST": "NORTH _ EAST.xlsx", "North & East": "North _ East_3.xlsx",
+                     "North / East": "North _ East_4.xlsx"}
+    assert len({f.casefold() for f in files.values()}) == len(files)
+    long = workbook_filenames(["A" * 90 + "x", "A" * 90 + "y"], configured=set())
+    assert sorted(long.values()) == ["A" * 80 + ".xlsx", "A" * 80 + "_2.xlsx"]
 
 
 def test_formula_like_values_stay_text_and_dates_are_dates(tmp_path):

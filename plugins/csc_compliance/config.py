@@ -14,8 +14,19 @@ from .catalogue import measure_catalogue
 from .errors import ConfigError
 
 UNITS = ("working_days", "days", "weeks", "months")
+# The longest a local standard may be, in each unit: ten years. Longer is a typing error (an extra 0), and
+# the working-day calendar (int_calendar) reaches twelve years past D to hold every due date counted from D.
+MAX_STANDARD = {"working_days": 2600, "days": 3652, "weeks": 520, "months": 120}
 TOP_LEVEL_KEYS = {"authority", "local_standards", "strategic_leads", "history"}
 UNASSIGNED_LEAD = "Unassigned"
+# A lead's workbook is named after the lead (contract.md `<lead>.xlsx`), cut to this many characters so the
+# file name stays within what every file system takes (255 bytes) whatever an area's name holds.
+WORKBOOK_STEM_MAX = 80
+
+
+def workbook_stem(lead: str) -> str:
+    """The lead's name with every character other than letters, digits, space, - and _ replaced by _."""
+    return re.sub(r"[^\w \-]", "_", lead)[:WORKBOOK_STEM_MAX]
 
 
 @dataclass(frozen=True)
@@ -64,10 +75,17 @@ def _fail(where: str, problem: str, source: str) -> ConfigError:
     return ConfigError(f"configuration {source}: {where}: {problem}")
 
 
-def _int(value, where, source, minimum=0) -> int:
+def _int(value, where, source, minimum=0, maximum=None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise _fail(where, f"{value!r} is not a whole number of at least {minimum}", source)
+    if maximum is not None and value > maximum:
+        raise _fail(where, f"{value!r} is more than {maximum}, ten years: is a digit too many?", source)
     return value
+
+
+def _unit_of(name: str) -> str | None:
+    """The unit a threshold's name ends in (red_weeks, watch_months, due_soon_horizon_working_days)."""
+    return next((u for u in UNITS if name.endswith(u)), None)
 
 
 def _str_list(value, where, source) -> list[str]:
@@ -90,15 +108,15 @@ def _validate_standard(name: str, value, default, source):
     if isinstance(default, dict) and "unit" in default:
         _check_keys(value, {"every", "unit"}, where, source)
         merged = {**default, **value}
-        _int(merged["every"], f"{where}.every", source, minimum=1)
         if merged["unit"] not in UNITS:
             raise _fail(f"{where}.unit", f"{merged['unit']!r} is not one of {', '.join(UNITS)}", source)
+        _int(merged["every"], f"{where}.every", source, minimum=1, maximum=MAX_STANDARD[merged["unit"]])
         return merged
     if isinstance(default, dict):
         _check_keys(value, set(default), where, source)
         merged = {**default, **value}
         for k, v in merged.items():
-            _int(v, f"{where}.{k}", source, minimum=1)
+            _int(v, f"{where}.{k}", source, minimum=1, maximum=MAX_STANDARD.get(_unit_of(k)))
         first, second = list(merged)  # watch threshold, then red threshold
         if merged[second] < merged[first]:
             raise _fail(where, f"{second} ({merged[second]}) is below {first} ({merged[first]})", source)
@@ -106,7 +124,8 @@ def _validate_standard(name: str, value, default, source):
     if isinstance(default, list):
         return _str_list(value, where, source)
     if isinstance(default, int):
-        return _int(value, where, source, minimum=1 if name == "caseload_threshold" else 0)
+        return _int(value, where, source, minimum=1 if name == "caseload_threshold" else 0,
+                    maximum=MAX_STANDARD.get(_unit_of(name)))
     if name == "manager_job_title_pattern":
         if not isinstance(value, str) or not value:
             raise _fail(where, f"{value!r} is not a regular expression", source)
@@ -122,6 +141,7 @@ def _validate_leads(value, source) -> tuple[Lead, ...]:
     if not isinstance(value, list):
         raise _fail("strategic_leads", "expected a list of leads", source)
     leads, seen_names, seen_areas = [], set(), {}
+    seen_files = {workbook_stem(UNASSIGNED_LEAD).casefold(): UNASSIGNED_LEAD}
     for i, item in enumerate(value):
         where = f"strategic_leads[{i}]"
         _check_keys(item, {"name", "area_ids", "area_id", "email", "workbook_password_env"}, where, source)
@@ -131,6 +151,12 @@ def _validate_leads(value, source) -> tuple[Lead, ...]:
         if name in seen_names or name == UNASSIGNED_LEAD:
             raise _fail(f"{where}.name", f"{name!r} is used twice or reserved", source)
         seen_names.add(name)
+        # two leads' workbooks in one file would show one lead's children to the other: refused, named
+        file = workbook_stem(name).casefold()
+        if file in seen_files:
+            raise _fail(f"{where}.name", f"{name!r} and {seen_files[file]!r} would share one workbook file "
+                        f"({workbook_stem(name)}.xlsx): give leads names that differ in letters or digits", source)
+        seen_files[file] = name
         if "area_ids" in item and "area_id" in item:
             raise _fail(where, "give area_ids or area_id, not both", source)
         areas = item["area_ids"] if "area_ids" in item else [item["area_id"]] if "area_id" in item else None

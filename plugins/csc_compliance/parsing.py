@@ -16,6 +16,8 @@ MACROS = {
     "csc_parse_date": r"""
 CREATE OR REPLACE MACRO csc_parse_date(s) AS CASE
   WHEN s IS NULL OR trim(s) = '' THEN NULL
+  -- year 0000 is no year of the calendar (strptime would read it as 1 BC)
+  WHEN left(trim(s), 5) = '0000-' OR right(trim(s), 5) = '/0000' THEN NULL
   WHEN regexp_full_match(trim(s), '\d{4}-\d{2}-\d{2}') THEN try_strptime(trim(s), '%Y-%m-%d')::DATE
   WHEN regexp_full_match(trim(s), '\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?')
     THEN try_strptime(substr(trim(s), 1, 10), '%Y-%m-%d')::DATE

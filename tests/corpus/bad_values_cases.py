@@ -196,6 +196,12 @@ def auth_date_30_february_iso(b, ref):
                        rule_id="ASMT_AUTH_VALID", kpi_id="ASSESS_45WD", listed=True, status="overdue")
 
 
+def auth_date_year_0000(b, ref):
+    """Year 0000 is no calendar year (a parser would read it as 1 BC): an unreadable date."""
+    return _assessment(b, _authorised_long_ago, "cina_assessment_auth_date", "0000-01-01 00:00:00", ref,
+                       rule_id="ASMT_AUTH_VALID", kpi_id="ASSESS_45WD", listed=True, status="overdue")
+
+
 def auth_date_after_d(b, ref):
     return _assessment(b, _authorised_long_ago, "cina_assessment_auth_date", (D + 10 * DAY).isoformat(), ref,
                        rule_id="ASMT_AUTH_NOT_FUTURE", kpi_id="ASSESS_45WD", listed=True, status="overdue")
@@ -448,6 +454,7 @@ BAD_VALUES = [
     BadValue("date_29_02_non_leap", "CIN visit on 29/02/2026 (not a leap year)", cin_visit_29_february_2026),
     BadValue("date_wrong_separators", "assessment started 2025/03/15", start_date_wrong_separators),
     BadValue("date_dotted", "CP plan ended 15.03.2026", plan_end_date_unreadable),
+    BadValue("date_year_0000", "assessment authorised 0000-01-01 00:00:00", auth_date_year_0000),
     BadValue("date_after_d", "assessment authorised 10 days after D", auth_date_after_d),
     BadValue("date_day_after_d", "core group the day after D", core_group_date_after_d),
     BadValue("due_date_after_d", "CP review due 200 days after D (exempt)", review_due_date_after_d),

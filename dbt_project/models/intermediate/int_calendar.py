@@ -5,13 +5,20 @@ substitute days included), so the SQL macros add_wd / working_days_between and t
 functions share one definition."""
 import datetime as dt
 
+DEFAULT_START = dt.date(1990, 1, 1)
+# Local standards are at most ten years long (config.MAX_STANDARD), so every due date the measures compute
+# from a date on or before D falls within twelve years of it.
+YEARS_AFTER_D = 12
+
 
 def model(dbt, session):
     dbt.config(materialized="table")
     from csc_compliance.workdays import calendar_frame
 
     reporting_date = dt.date.fromisoformat(dbt.config.get("reporting_date"))
-    # From well before any child's record to well after any due date the measures compute from D.
-    start = dt.date(1990, 1, 1)
-    end = dt.date(reporting_date.year + 3, 12, 31)
+    # From the earliest date in the extract (a placeholder such as 1900-01-01 is still a date) or 1990,
+    # whichever is earlier, to well after any due date the measures compute from D.
+    earliest = dbt.ref("int_earliest_date").fetchall()[0][0]
+    start = min(DEFAULT_START, earliest) if earliest is not None else DEFAULT_START
+    end = dt.date(reporting_date.year + YEARS_AFTER_D, 12, 31)
     return calendar_frame(start, end)

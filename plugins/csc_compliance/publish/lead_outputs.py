@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from ..config import Config
-from .workbooks import LeadData, workbook_filename, write_lead_workbook
+from .workbooks import LeadData, workbook_filenames, write_lead_workbook
 
 
 def write_workbooks(con: duckdb.DuckDBPyConnection, folder: Path, config: Config, reporting_date: str,
@@ -23,8 +23,9 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, folder: Path, config: Config
     passwords = config.check_workbook_passwords()  # checked at start too; never writes a workbook unencrypted
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
+    files = workbook_filenames(leads, {lead.name for lead in config.leads})
     for lead in leads:
-        name = workbook_filename(lead)
+        name = files[lead]
         data = LeadData(lead=lead, reporting_date=reporting_date,
                         exceptions=exceptions[exceptions["lead"] == lead],
                         gaps=gaps[gaps["lead"] == lead],

@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import numbers
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..catalogue import measure_catalogue
+from ..config import workbook_stem
 
 SHEET_COLUMNS = ["new", "person_id", "record_id", "status", "flag", "due_date", "days_overdue",
                  "working_days_overdue", "first_seen_date", "days_open", "worker_id", "team_id", "area_id"]
@@ -42,7 +42,25 @@ class LeadData:
 
 
 def workbook_filename(lead: str) -> str:
-    return re.sub(r"[^\w \-]", "_", lead) + ".xlsx"
+    return workbook_stem(lead) + ".xlsx"
+
+
+def workbook_filenames(leads: list[str], configured: set[str]) -> dict[str, str]:
+    """Each lead's workbook file, no two the same (compared case-insensitively, as Windows shares and Excel
+    do). Configured leads keep `<lead>.xlsx` (the configuration refuses two that would share one); a lead
+    named after an area whose name comes out the same as another lead's gets `<lead>_2.xlsx`, `_3`, ... in
+    order of name, so no lead's file is overwritten by another's."""
+    files: dict[str, str] = {}
+    taken: set[str] = set()
+    for lead in sorted(leads, key=lambda name: (name not in configured, name)):
+        stem, n = workbook_stem(lead), 1
+        name = stem
+        while name.casefold() in taken:
+            n += 1
+            name = f"{stem}_{n}"
+        taken.add(name.casefold())
+        files[lead] = name + ".xlsx"
+    return files
 
 
 class _Sheet:
