@@ -5,7 +5,7 @@ import pytest
 
 from csc_compliance import parsing
 from csc_compliance.errors import ExtractError
-from csc_compliance.extract import land_extract, read_manifest
+from csc_compliance.extract import check_manifest_authority, land_extract, read_manifest
 from extract_builder import write_extract, write_table
 
 
@@ -157,6 +157,23 @@ def test_table_given_twice(tmp_path):
 def test_missing_folder(tmp_path):
     with pytest.raises(ExtractError, match="does not exist"):
         land(tmp_path / "nope")
+
+
+def test_manifest_of_another_authority_is_refused(tmp_path):
+    """Only when the configuration names its authority (the embedded default LA checks nothing); codes compare
+    trimmed and case-insensitively."""
+    (tmp_path / "manifest.json").write_text('{"as_at": "2026-11-20", "authority": " la1 "}')
+    manifest = read_manifest(tmp_path)
+    check_manifest_authority(manifest, "LA1", configured=True)
+    check_manifest_authority(manifest, "LA", configured=False)
+    check_manifest_authority({"as_at": "2026-11-20"}, "LA2", configured=True)
+    check_manifest_authority(None, "LA2", configured=True)
+    with pytest.raises(ExtractError, match=r"file manifest.json, column authority: .*'la1'.*'LA2'"):
+        check_manifest_authority(manifest, "LA2", configured=True)
+    for bad in ('""', '42', 'null', '["LA1"]'):
+        (tmp_path / "manifest.json").write_text('{"as_at": "2026-11-20", "authority": %s}' % bad)
+        with pytest.raises(ExtractError, match="manifest.json, column authority"):
+            read_manifest(tmp_path)
 
 
 def test_manifest(tmp_path):

@@ -102,7 +102,7 @@ def _authorities(args) -> list[dict]:
     from .authorities import load_region, single
     from .config import load_config
     from .errors import ConfigError
-    from .extract import discover
+    from .extract import check_manifest_authority, discover, read_manifest
 
     if args.region:
         if args.extract or args.out or args.config:
@@ -117,6 +117,7 @@ def _authorities(args) -> list[dict]:
     discover(extract)
     config = load_config(args.config)
     config.check_workbook_passwords()       # a password variable named but unset stops the run now
+    check_manifest_authority(read_manifest(extract), config.authority_code, config.authority_configured)
     return single(str(extract), str(Path(args.out).expanduser().resolve()),
                   str(Path(args.config).resolve()) if args.config else None, config.authority_code)
 

@@ -45,6 +45,7 @@ class Config:
     leads: tuple[Lead, ...] = ()
     retention_days: int = 730
     source: str = "(embedded defaults)"
+    authority_configured: bool = False   # authority.code given (not the default): extracts are checked against it
 
     def lead_for_area(self) -> dict[str, str]:
         return {a: lead.name for lead in self.leads for a in lead.area_ids}
@@ -206,6 +207,7 @@ def parse_config(raw: dict | None, source: str = "(embedded defaults)") -> Confi
         leads=_validate_leads(raw.get("strategic_leads") or [], source),
         retention_days=retention,
         source=source,
+        authority_configured="code" in authority,
     )
 
 

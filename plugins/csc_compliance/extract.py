@@ -60,7 +60,21 @@ def read_manifest(extract_dir: Path) -> dict | None:
             data["as_at"] = iso_date(data["as_at"])
         except ValueError:
             raise ExtractError("as_at is not a YYYY-MM-DD date", file=path.name, column="as_at") from None
+    if "authority" in data and not (isinstance(data["authority"], str) and data["authority"].strip()):
+        raise ExtractError("authority is not an authority code", file=path.name, column="authority")
     return data
+
+
+def check_manifest_authority(manifest: dict | None, code: str, configured: bool) -> None:
+    """An extract whose manifest names another authority than the configured one is refused: publishing it
+    would send one authority's children to another's leads (a drop folder mixed up, a copied config)."""
+    if not manifest or "authority" not in manifest or not configured:
+        return
+    named = manifest["authority"].strip()
+    if named.casefold() != code.casefold():
+        raise ExtractError(f"the extract is for authority {named!r} but this run's configuration is for "
+                           f"{code!r}: is this another authority's extract? Nothing was published",
+                           file="manifest.json", column="authority")
 
 
 def discover(extract_dir: Path) -> dict[str, ExtractFile]:

@@ -21,7 +21,7 @@ from .catalogue import rule_catalogue
 from .config import load_config
 from .dbt_build import build_dbt_docs, dbt_vars, run_dbt_build
 from .errors import AlreadyPublished, CscError, ExtractError, Interrupted
-from .extract import land_extract, read_manifest
+from .extract import check_manifest_authority, land_extract, read_manifest
 from .publish import swap
 from .run_context import BUILD_ROOT, RunContext
 
@@ -150,6 +150,8 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
         raise ExtractError(f"extract folder {extract} does not exist or is not a folder")
     config = load_config(config_path)
     config.check_workbook_passwords()       # in the worker's environment, before anything is built
+    # read (and so checked) even when --as-at is given: it says whose extract this is
+    check_manifest_authority(read_manifest(extract), config.authority_code, config.authority_configured)
     d = resolve_reporting_date(as_at, extract, run_date)
     out.mkdir(parents=True, exist_ok=True)
     run_guard.check_not_held_by_cli(out)

@@ -206,8 +206,15 @@ def test_input_refused_before_airflow_leaves_published_outputs(base_extract, pub
     a_folder = copy_extract(folder, tmp_path / "a-folder")
     (a_folder / "ssd_person.csv").unlink()
     (a_folder / "ssd_person.csv").mkdir()
+    other = copy_extract(folder, tmp_path / "other-authority")   # a drop folder mixed up with another's
+    (other / "manifest.json").write_text(json.dumps({"as_at": AS_AT, "authority": "NEIGHBOUR"}))
+    broken = copy_extract(folder, tmp_path / "broken-manifest")  # the completion marker cut short
+    (broken / "manifest.json").write_text('{"as_at": "2026-11-20", "auth')
     for extract, words in ((twice, "given twice"), (a_folder, "ssd_person.csv: the table's file cannot be read"),
-                           (tmp_path / "missing", "does not exist")):
+                           (tmp_path / "missing", "does not exist"),
+                           (other, "file manifest.json, column authority: the extract is for authority 'NEIGHBOUR' "
+                                   "but this run's configuration is for 'DEMO'"),
+                           (broken, "file manifest.json: not valid JSON")):
         result = cli("run", "--extract", str(extract), "--as-at", AS_AT, "--out", str(out), "--config", str(CONFIG))
         assert result.returncode == 1 and words in result.stderr and no_traceback(result), result.stderr
         assert tree_digest(out) == before
