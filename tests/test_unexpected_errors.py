@@ -42,3 +42,21 @@ def test_csc_debug_shows_it(prepared, monkeypatch):
     monkeypatch.setattr(stages, "land_extract", _boom)
     with pytest.raises(CscError, match=SECRET):
         stages.land(prepared)
+
+
+def test_a_failed_dbt_node_names_its_kind_not_its_text(monkeypatch):
+    """dbt's message for a failed model can quote a cell (a database error) or hold a Python traceback: the user
+    sees the node and the kind of error; a data test's count, which holds no value, is kept."""
+    from csc_compliance.dbt_build import failure_text
+
+    monkeypatch.delenv("CSC_DEBUG", raising=False)
+    database = f"Database Error in model stg_ssd_person (models/staging/stg_ssd_person.sql)\n  Conversion Error: " \
+               f"Could not convert string '{SECRET}' to INT32"
+    python = "Runtime Error in model int_calendar (models/intermediate/int_calendar.py)\n  Python model failed:\n" \
+             f"Traceback (most recent call last):\n  File \"x.py\", line 1\nValueError: {SECRET}"
+    for message, kind in ((database, "Database Error"), (python, "Runtime Error"), (SECRET, "an error")):
+        text = failure_text(message)
+        assert text.startswith(kind) and SECRET not in text and "Traceback" not in text and "CSC_DEBUG=1" in text
+    assert failure_text("Got 2 results, configured to fail if != 0") == "Got 2 results, configured to fail if != 0"
+    monkeypatch.setenv("CSC_DEBUG", "1")
+    assert SECRET in failure_text(database)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from .catalogue import DBT_PROJECT_DIR, measure_catalogue, rule_catalogue
@@ -73,11 +74,22 @@ def run_dbt_build(warehouse: Path, build_dir: Path, variables: dict) -> list[dic
     if not result.success:
         failed = [n for n in nodes if n["status"] in ("error", "fail")]
         if failed:
-            detail = "; ".join(f"{n['unique_id']}: {n['message']}" for n in failed[:3])
+            detail = "; ".join(f"{n['unique_id']}: {failure_text(n['message'])}" for n in failed[:3])
         else:
-            detail = str(result.exception or "see the log file")
+            detail = failure_text(str(result.exception or ""))
         raise CscError(f"dbt build failed: {detail}")
     return nodes
+
+
+def failure_text(message: str) -> str:
+    """A failed node's message as the user sees it. A data test's count is kept; any other text (a database
+    error, a Python model's traceback) may quote extract values, and is withheld unless CSC_DEBUG=1."""
+    if os.environ.get("CSC_DEBUG", "") not in ("", "0") or re.fullmatch(
+            r"Got \d+ results?, configured to (fail|warn) if .*", message.strip()):
+        return message.strip()
+    kind = re.match(r"\s*([A-Za-z ]{1,40}? Error)\b", message)
+    return (f"{kind.group(1) if kind else 'an error'} (its text is withheld as it may quote extract values: "
+            "see the log file, or rerun with CSC_DEBUG=1)")
 
 
 def run_dbt_unit_tests(warehouse: Path, build_dir: Path, variables: dict) -> list[dict]:
