@@ -98,3 +98,20 @@ def test_every_exception_measure_has_a_dbt_unit_test():
         model = f"int_measure_{kpi_id.lower()}"
         # ASSESS_45WD's due date is computed (and unit-tested) in int_assessments
         assert model in tested or (kpi_id == "ASSESS_45WD" and "int_assessments" in tested), kpi_id
+
+
+def test_every_key_date_flag_and_json_column_has_its_rules():
+    """contract.md's bad values, for every column the catalogue reads: a key shared by two rows, an unreadable
+    or future date (due, target and expected dates exempt from the second), an unknown flag, malformed JSON."""
+    have = {(r["table"], r["column"], r["kind"]) for r in rule_catalogue()["rules"]}
+    kinds = {"date": ("valid_date", "not_future"), "due_date": ("valid_date",), "flag": ("valid_flag",),
+             "json": ("valid_json",)}
+    missing = []
+    for table, spec in tables().items():
+        if spec.get("key") and (table, spec["key"], "unique") not in have:
+            missing.append((table, spec["key"], "unique"))
+        for column, c in spec["columns"].items():
+            missing += [(table, column, k) for k in kinds.get(c["type"], ()) if (table, column, k) not in have]
+        assert not any((table, c, "not_future") in have for c, cs in spec["columns"].items()
+                       if cs["type"] == "due_date"), table
+    assert not missing, missing

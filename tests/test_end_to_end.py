@@ -169,16 +169,19 @@ def test_no_personal_data_outside_the_warehouse_and_workbooks(run):
 
 
 def test_no_date_of_birth_beside_its_child_outside_the_warehouse_and_workbooks(run):
-    """A date of birth is personal only beside whom it belongs to (a bare date may be any due date): no text
+    """A date of birth (expected birth and death too) is personal only beside whom it belongs to (a bare date may be any due date): no text
     output holds a child's date of birth, in any format the extract gave it, near that child's id."""
     import re
 
-    births = {}
+    births = {}   # person id -> their dates of birth, expected birth and death, in each spelling
+    expected = 0
     for row in read_csv(run["extract"] / "ssd_person.csv"):
-        if row["pers_dob"]:
-            y, m, d = row["pers_dob"][:10].split("-")
-            births[row["pers_person_id"]] = {row["pers_dob"], f"{d}/{m}/{y}", f"{y}{m}{d}"}
-    assert len(births) > 1000
+        for column in ("pers_dob", "pers_expected_dob", "pers_death_date"):
+            if row.get(column):
+                y, m, d = row[column][:10].split("-")
+                births.setdefault(row["pers_person_id"], set()).update({row[column], f"{d}/{m}/{y}", f"{y}{m}{d}"})
+                expected += column == "pers_expected_dob"
+    assert len(births) > 1000 and expected > 50
     checked = 0
     for path in run["out"].rglob("*"):
         if not path.is_file() or path.suffix not in (".csv", ".json", ".html", ".log", ".txt", ".md"):

@@ -368,6 +368,29 @@ def core_group_key_three_times(b, ref):
                 t.get(row, "cogr_person_id"), "COGR_CORE_GROUP_ID_UNIQUE")
 
 
+def death_date_after_d(b, ref):
+    """A date of death is no due, target or expected date: after D it is a gap, read as null."""
+    t = b.t("ssd_person")
+    row = b.pick("ssd_person", lambda t, r: t.get(r, "pers_death_date") is None and _d(t, r, "pers_dob") is not None)
+    t.set(row, "pers_death_date", None if ref else _same_style(t, "pers_dob", D + 30 * DAY))
+    return Mark("ssd_person", [row], "pers_death_date", t.get(row, "pers_person_id"), t.get(row, "pers_person_id"),
+                "PERS_DEATH_DATE_NOT_FUTURE")
+
+
+def family_key_twice(b, ref):
+    """ssd_family's row key (fami_table_id) repeated by a later row for another family: both flagged."""
+    t = b.t("ssd_family")
+    row = b.pick("ssd_family", lambda t, r: t.get(r, "fami_family_id") is not None)
+    rows = [row]
+    if not ref:
+        copy = list(row)
+        t.set(copy, "fami_family_id", "FAMILY-NOT-REAL")
+        t.rows.append(copy)
+        rows.append(copy)
+    return Mark("ssd_family", rows, "fami_table_id", t.get(row, "fami_table_id"), t.get(row, "fami_person_id"),
+                "FAMI_TABLE_ID_UNIQUE", staged={"fami_family_id": t.get(row, "fami_family_id")})
+
+
 def team_key_repeated_in_parquet(b, ref):
     """ssd_department is Parquet: a later row repeating a team, under an unknown area, is ignored."""
     t = b.t("ssd_department")
@@ -467,6 +490,8 @@ BAD_VALUES = [
     BadValue("duplicate_key_after", "CP plan key repeated by a later, closed row", plan_key_repeated_after),
     BadValue("duplicate_key_before", "CP plan key repeated by an earlier, closed row", plan_key_repeated_before),
     BadValue("duplicate_key_three_rows", "core group key on three rows", core_group_key_three_times),
+    BadValue("death_date_after_d", "date of death 30 days after D", death_date_after_d),
+    BadValue("duplicate_key_family", "ssd_family row key repeated for another family", family_key_twice),
     BadValue("duplicate_key_parquet", "team key repeated in the Parquet ssd_department",
              team_key_repeated_in_parquet),
     BadValue("broken_reference_referral", "assessment's referral not in the extract", referral_not_in_extract),
