@@ -69,7 +69,8 @@ def csc_compliance_nightly():
             try:
                 return stages.prepare(_run_label(p), authority["extract_dir"], authority["out_dir"],
                                       p["as_at"] or None, authority["config"], run_date=_run_date(ctx),
-                                      skip_if_published=p["skip_if_published"])
+                                      skip_if_published=p["skip_if_published"],
+                                      region_code=authority["code"] if p["region_config"] else None)
             except AlreadyPublished as exc:
                 raise AirflowSkipException(str(exc)) from None
 

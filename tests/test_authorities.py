@@ -108,3 +108,19 @@ def test_generated_region_is_a_valid_regional_file_of_distinct_authorities(tmp_p
     persons = [(tmp_path / "drop" / c / "ssd_person.csv").read_bytes() for c in ("LA01", "LA02")]
     assert persons[0] != persons[1]                     # each authority its own children
     assert yaml.safe_load((tmp_path / "drop" / "config" / "LA02.yml").read_text())["authority"]["code"] == "LA02"
+
+
+def test_an_extract_naming_another_authority_is_refused_in_a_region(tmp_path):
+    """A drop folder holding a neighbour's extract (its manifest.json names the neighbour) is refused at prepare,
+    naming the file and both codes, even with no authority in that authority's own configuration."""
+    from csc_compliance import stages
+    from csc_compliance.errors import ExtractError
+
+    drop, out = tmp_path / "drop", tmp_path / "out"
+    drop.mkdir()
+    (drop / "ssd_person.csv").write_text("pers_person_id\n1\n")
+    (drop / "manifest.json").write_text(json.dumps({"as_at": "2026-11-20", "authority": "LA02"}))
+    with pytest.raises(ExtractError, match=r"file manifest.json, column authority: .*'LA02'.*'LA01'"):
+        stages.prepare("r1", str(drop), str(out), None, None, region_code="LA01")
+    assert stages.prepare("r2", str(drop), str(out), None, None, region_code="la02")["reporting_date"] == "2026-11-20"
+    assert stages.prepare("r3", str(drop), str(out), None, None)["reporting_date"] == "2026-11-20"  # no code: no check

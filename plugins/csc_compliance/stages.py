@@ -121,14 +121,17 @@ def resolve_reporting_date(as_at: str | None, extract_dir: Path, run_date: dt.da
 
 
 def prepare(run_id: str, extract_dir: str, out_dir: str, as_at: str | None, config_path: str | None,
-            run_date: dt.date | None = None, skip_if_published: bool = False) -> dict:
+            run_date: dt.date | None = None, skip_if_published: bool = False,
+            region_code: str | None = None) -> dict:
     """Check the inputs that need no reading of data, finish any interrupted publish, make the build folder.
     With `skip_if_published` (scheduled and data-aware runs), an extract already published for the same
-    reporting date raises AlreadyPublished instead: it is not processed twice."""
+    reporting date raises AlreadyPublished instead: it is not processed twice. `region_code`: the code a
+    regional file gives this authority, which its extract's manifest.json must not contradict."""
     interrupts.install()
     try:
         interrupts.check()
-        return _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if_published)
+        return _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if_published,
+                        region_code)
     except AlreadyPublished:
         raise
     except (Exception, interrupts.RunInterrupted) as exc:
@@ -139,7 +142,7 @@ def prepare(run_id: str, extract_dir: str, out_dir: str, as_at: str | None, conf
         raise error from None
 
 
-def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if_published) -> dict:
+def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if_published, region_code) -> dict:
     start = time.perf_counter()
     os.umask(0o077)
     peak_memory.reset_peak()
@@ -151,7 +154,10 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
     config = load_config(config_path)
     config.check_workbook_passwords()       # in the worker's environment, before anything is built
     # read (and so checked) even when --as-at is given: it says whose extract this is
-    check_manifest_authority(read_manifest(extract), config.authority_code, config.authority_configured)
+    manifest = read_manifest(extract)
+    check_manifest_authority(manifest, config.authority_code, config.authority_configured)
+    if region_code:
+        check_manifest_authority(manifest, region_code, configured=True)
     d = resolve_reporting_date(as_at, extract, run_date)
     out.mkdir(parents=True, exist_ok=True)
     run_guard.check_not_held_by_cli(out)
