@@ -115,3 +115,11 @@ def test_every_key_date_flag_and_json_column_has_its_rules():
         assert not any((table, c, "not_future") in have for c, cs in spec["columns"].items()
                        if cs["type"] == "due_date"), table
     assert not missing, missing
+
+
+def test_the_calendar_reaches_back_to_every_staging_date():
+    """int_earliest_date reads every staging model (its date columns are found when it runs), so that no date a
+    measure counts working days from falls before int_calendar's first day."""
+    sql = (MODELS / "intermediate" / "int_earliest_date.sql").read_text()
+    staging = {p.stem for p in (MODELS / "staging").glob("stg_*.sql")}
+    assert set(re.findall(r"ref\('(stg_\w+)'\)", sql)) == staging
