@@ -125,6 +125,22 @@ def test_formula_like_values_stay_text_and_dates_are_dates(tmp_path):
     assert values["new"] == "new" and values["days_open"] == 0
 
 
+def test_dates_before_excels_calendar_are_written_as_text(tmp_path):
+    """A placeholder date (SQL Server's 1753-01-01, a year-1 typing error) would show as ##### in Excel."""
+    due = [dt.date(1, 3, 5), dt.date(1753, 3, 1), dt.date(1900, 2, 28), dt.date(1900, 3, 1)]
+    rows = pd.DataFrame({"kpi_id": ["ASSESS_45WD"] * 4, "record_id": list("abcd"), "status": ["overdue"] * 4,
+                         "due_date": due, "first_seen_date": [dt.date(2024, 12, 20)] * 4, "team_id": ["T1"] * 4})
+    rows["days_overdue"] = pd.array([(dt.date(2024, 12, 20) - d).days for d in due], dtype="Int64")
+    empty = pd.DataFrame(columns=["rule_id", "severity", "row_number"])
+    write_lead_workbook(tmp_path / "old.xlsx", LeadData("Lead", "2024-12-20", rows, empty))
+    ws = openpyxl.load_workbook(tmp_path / "old.xlsx")["ASSESS_45WD"]
+    header = [c.value for c in ws[1]]
+    cells = {r[header.index("record_id")].value: r[header.index("due_date")] for r in ws.iter_rows(min_row=2)}
+    assert [cells[k].value for k in "abc"] == ["0001-03-05", "1753-03-01", "1900-02-28"]
+    assert all(cells[k].data_type == "s" for k in "abc")
+    assert cells["d"].value == dt.datetime(1900, 3, 1)
+
+
 def test_day_counts_from_the_warehouse_are_numbers(tmp_path):
     """DuckDB hands pandas nullable integers; Excel must get numbers a lead can sort and sum."""
     rows = pd.DataFrame({"kpi_id": ["CP_VISIT", "CP_VISIT"], "record_id": ["a", "b"], "status": ["overdue", "due_soon"],

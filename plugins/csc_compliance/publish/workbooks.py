@@ -28,6 +28,9 @@ GAP_COLUMNS = ["rule_id", "severity", "table", "row_number", "record_id", "perso
                "worker_id", "team_id", "area_id"]
 RESOLVED_COLUMNS = ["kpi_id", "record_id", "person_id", "team_id", "status", "first_seen_date", "last_listed"]
 STATUSES = ("overdue", "due_soon", "watch")
+# Excel's dates start at 1900-01-01 and count 1900 as a leap year: before 1900-03-01 a date cell is wrong or
+# unreadable, so such a date (a placeholder such as 1753-01-01) is written as its text.
+EXCEL_FIRST_DATE = dt.datetime(1900, 3, 1)
 
 
 @dataclass
@@ -73,7 +76,11 @@ class _Sheet:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             self.ws.write_blank(r, c, None, fmt)
         elif isinstance(value, (dt.date, pd.Timestamp)):
-            self.ws.write_datetime(r, c, pd.Timestamp(value).to_pydatetime(), self.f["date"])
+            when = pd.Timestamp(value).to_pydatetime()
+            if when < EXCEL_FIRST_DATE:   # Excel shows ##### (or 1900-01-00): a placeholder date stays legible
+                self.ws.write_string(r, c, when.date().isoformat(), fmt)
+            else:
+                self.ws.write_datetime(r, c, when, self.f["date"])
         elif isinstance(value, numbers.Number) and not isinstance(value, (bool, complex)):
             self.ws.write_number(r, c, float(value), fmt)  # numpy and pandas integers too
         else:
