@@ -124,3 +124,13 @@ def test_an_extract_naming_another_authority_is_refused_in_a_region(tmp_path):
         stages.prepare("r1", str(drop), str(out), None, None, region_code="LA01")
     assert stages.prepare("r2", str(drop), str(out), None, None, region_code="la02")["reporting_date"] == "2026-11-20"
     assert stages.prepare("r3", str(drop), str(out), None, None)["reporting_date"] == "2026-11-20"  # no code: no check
+
+
+def test_a_regional_file_repeating_a_key_is_refused(tmp_path):
+    path = tmp_path / "region.yml"
+    path.write_text("authorities:\n  - {code: LA1, extract_dir: a, out_dir: o, out_dir: p}\n")
+    with pytest.raises(ConfigError, match=r"not valid YAML at line 2: the key 'out_dir' is given twice"):
+        load_region(path)
+    path.write_bytes("authorities:\n  - {code: Caf\xe9}\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_region(path)

@@ -54,6 +54,10 @@ def test_a_standard_can_be_changed_partly():
     ({"strategic_leads": [{"name": "Lead North", "area_ids": ["A1"]}, {"name": "LEAD NORTH", "area_ids": ["A2"]}]},
      "strategic_leads[1].name"),
     ({"strategic_leads": [{"name": "unassigned", "area_ids": ["A1"]}]}, "strategic_leads[0].name"),
+    # a new unit without its number: the default 10 working days must not become 10 months
+    ({"local_standards": {"cp_visit": {"unit": "months"}}}, "local_standards.cp_visit.every"),
+    ({"strategic_leads": [{"name": "N", "area_ids": ["A1"], "email": "not-an-email"}]}, "strategic_leads[0].email"),
+    ({"strategic_leads": [{"name": "N", "area_ids": ["A1"], "email": ""}]}, "strategic_leads[0].email"),
     # longer than ten years: a digit too many
     ({"local_standards": {"cp_visit": {"every": 10000}}}, "local_standards.cp_visit.every"),
     ({"local_standards": {"cin_review": {"every": 121, "unit": "months"}}}, "local_standards.cin_review.every"),
@@ -71,6 +75,30 @@ def test_ten_years_is_the_longest_standard():
     c = parse_config({"local_standards": {"cp_visit": {"every": 2600}, "cin_review": {"every": 120, "unit": "months"},
                                           "plo": {"red_weeks": 520}}})
     assert c.local_standards["cp_visit"]["every"] == 2600 and c.local_standards["plo"]["red_weeks"] == 520
+
+
+def test_the_same_unit_alone_keeps_the_default_number():
+    assert parse_config({"local_standards": {"cp_visit": {"unit": "working_days"}}}).local_standards["cp_visit"] \
+        == {"every": 10, "unit": "working_days"}
+
+
+@pytest.mark.parametrize("text, named", [
+    ("local_standards:\n  cp_visit: {every: 10, unit: working_days}\n  cp_visit: {every: 20, unit: days}\n",
+     "line 3, column 3: the key 'cp_visit' is given twice (first at line 2)"),
+    ("authority: {code: LA1, name: One, code: LA2}\n", "the key 'code' is given twice"),
+    ("history: {retention_days: 30}\nhistory: {retention_days: 3000}\n", "the key 'history' is given twice"),
+])
+def test_a_key_given_twice_is_refused_not_silently_replaced(tmp_path, text, named):
+    path = tmp_path / "twice.yml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(path) in str(err.value) and named in str(err.value), str(err.value)
+
+
+def test_a_folder_is_not_a_configuration_file(tmp_path):
+    with pytest.raises(ConfigError, match="is a folder, not a file"):
+        load_config(tmp_path)
 
 
 def test_unreadable_or_missing_file(tmp_path):

@@ -57,6 +57,22 @@ def test_parquet_with_native_types_lands_like_csv(tmp_path):
         ("P1", "2015-01-02", 1), ("P2", None, 2)]
 
 
+def test_parquet_whole_numbers_held_as_floats_land_as_integers(tmp_path):
+    """pandas writes an integer id column holding a null as DOUBLE, SQL Server's numeric keys come as DECIMAL:
+    a whole number is spelt as CSV would spell it, so links still match; other numbers keep their digits."""
+    con = duckdb.connect()
+    con.execute(f"""copy (select * from (values
+                    (5417676.0::double, 12.00::decimal(18, 2), 7::decimal(12, 0), date '2015-01-02'),
+                    (null, 1.50::decimal(18, 2), null, null),
+                    (2.5::double, -3.00::decimal(18, 2), 0::decimal(12, 0), null),
+                    ('nan'::double, null, null, null))
+                  t(pers_person_id, pers_sex, pers_upn, pers_dob))
+                  to '{tmp_path / "ssd_person.parquet"}' (format parquet)""")
+    con2, _ = land(tmp_path)
+    assert con2.execute("select pers_person_id, pers_sex, pers_upn from raw.ssd_person order by _row_number").fetchall() \
+        == [("5417676", "12", "7"), (None, "1.50", None), ("2.5", "-3", "0"), ("nan", None, None)]
+
+
 @pytest.mark.parametrize("value, expected", [
     ("2024-02-29", "2024-02-29"), ("2024-02-29 00:00:00", "2024-02-29"), ("2024-02-29 13:45:00.123", "2024-02-29"),
     ("29/02/2024", "2024-02-29"), ("2024-02-30", None), ("31/02/2024", None), ("not known", None), ("", None),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from .config import load_yaml
 from .errors import ConfigError
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -39,13 +40,17 @@ def load_region(path: str | Path) -> list[dict]:
     """The authorities of a regional file, checked: every entry names its code, drop and output folders."""
     source = Path(path).expanduser()
     try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+        raw = load_yaml(source.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"regional configuration {source}: cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"regional configuration {source}: not UTF-8 text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"regional configuration {source}: not valid YAML{where}") from None
+        problem = getattr(exc, "problem", None)
+        raise ConfigError(f"regional configuration {source}: not valid YAML{where}"
+                          + (f": {problem}" if problem else "")) from None
     if not isinstance(raw, dict) or set(raw) != {"authorities"} or not isinstance(raw["authorities"], list) \
             or not raw["authorities"]:
         raise ConfigError(f"regional configuration {source}: expected one key `authorities:` with a list of "

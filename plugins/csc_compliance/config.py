@@ -108,6 +108,10 @@ def _validate_standard(name: str, value, default, source):
     where = f"local_standards.{name}"
     if isinstance(default, dict) and "unit" in default:
         _check_keys(value, {"every", "unit"}, where, source)
+        if "unit" in value and "every" not in value and value["unit"] != default["unit"]:
+            # the default's number is in the default's unit: 10 working days is not 10 months
+            raise _fail(f"{where}.every", f"a new unit ({value['unit']!r}) needs its own every: the default "
+                        f"{default['every']} is in {default['unit']}", source)
         merged = {**default, **value}
         if merged["unit"] not in UNITS:
             raise _fail(f"{where}.unit", f"{merged['unit']!r} is not one of {', '.join(UNITS)}", source)
@@ -174,6 +178,8 @@ def _validate_leads(value, source) -> tuple[Lead, ...]:
         for opt in ("email", "workbook_password_env"):
             if opt in item and not isinstance(item[opt], str):
                 raise _fail(f"{where}.{opt}", f"{item[opt]!r} is not text", source)
+        if "email" in item and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", item["email"]):
+            raise _fail(f"{where}.email", f"{item['email']!r} is not an email address", source)
         if "workbook_password_env" in item and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*",
                                                                 item["workbook_password_env"]):
             raise _fail(f"{where}.workbook_password_env", f"{item['workbook_password_env']!r} is not the name of "
@@ -211,14 +217,44 @@ def parse_config(raw: dict | None, source: str = "(embedded defaults)") -> Confi
     )
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML whose mappings may not repeat a key: PyYAML would keep the last silently, so a standard typed twice
+    would be read as whichever came second."""
+
+
+def _mapping_without_repeats(loader, node, deep=False):
+    seen = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            first = seen.get(key)
+        except TypeError:   # an unhashable key: PyYAML's own error says so
+            break
+        if first is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is given twice (first at line {first + 1})", key_node.start_mark)
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats)
+
+
+def load_yaml(text: str):
+    """Parse a configuration file's YAML (safe: no Python objects), refusing a key given twice in one mapping."""
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def load_config(path: str | Path | None) -> Config:
     if path is None or str(path) == "":
         return parse_config({})
     path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"configuration file {path} is a folder, not a file")
     if not path.is_file():
         raise ConfigError(f"configuration file {path} does not exist")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"configuration file {path} is not UTF-8 text") from None
     except yaml.YAMLError as exc:   # one plain sentence: where, and PyYAML's short reason, never its drawing

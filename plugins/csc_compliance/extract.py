@@ -217,17 +217,31 @@ def _with_lf_line_ends(path: Path, scratch: Path) -> Path:
     return copy
 
 
-def _source_relation(con: duckdb.DuckDBPyConnection, ef: ExtractFile) -> tuple[str, dict[str, str]]:
-    """A SQL relation over the file with every column as text, and its header map."""
+def _source_relation(con: duckdb.DuckDBPyConnection, ef: ExtractFile) -> tuple[str, dict[str, str], dict[str, str]]:
+    """A SQL relation over the file, its header map, and each column's type (Parquet; CSV is all text)."""
     path = str(ef.path).replace("'", "''")
     if ef.fmt == "csv":
         header = _csv_header(ef.path)
-        return _csv_relation(ef.path, header), _header_map(header, ef.path.name)
+        return _csv_relation(ef.path, header), _header_map(header, ef.path.name), {}
     try:
-        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]
+        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()
     except duckdb.Error as exc:
         raise ExtractError(f"not a readable Parquet file ({str(exc).splitlines()[0]})", file=ef.path.name) from None
-    return f"read_parquet('{path}', file_row_number=true)", _header_map(names, ef.path.name)
+    names = [r[0] for r in described]
+    return (f"read_parquet('{path}', file_row_number=true)", _header_map(names, ef.path.name),
+            {r[0]: str(r[1]).upper() for r in described})
+
+
+def _as_text(column: str, sql_type: str) -> str:
+    """A Parquet column as text, the way the same value is spelt in CSV. A whole number held as FLOAT, DOUBLE or
+    DECIMAL (pandas writes an integer column with a null in it as DOUBLE; SQL Server's numeric keys are
+    DECIMAL) is spelt as the integer, so the id 5417676.0 still matches 5417676."""
+    col = _quote(column)
+    if sql_type in ("FLOAT", "DOUBLE", "REAL") or sql_type.startswith("DECIMAL"):
+        return (f"CASE WHEN isfinite(CAST({col} AS DOUBLE)) AND {col} = trunc({col}) "
+                f"AND abs(CAST({col} AS DOUBLE)) < 9.0e15 THEN CAST(CAST({col} AS HUGEINT) AS VARCHAR) "
+                f"ELSE CAST({col} AS VARCHAR) END")
+    return f"CAST({col} AS VARCHAR)"
 
 
 def _quote(name: str) -> str:
@@ -244,7 +258,7 @@ def land_table(con: duckdb.DuckDBPyConnection, table: str, ef: ExtractFile | Non
         con.execute(f"CREATE OR REPLACE TABLE {target} ({col_sql}, _row_number BIGINT, _source_file VARCHAR)")
         return LandedTable(table, present=False)
 
-    rel, header = _source_relation(con, ef)
+    rel, header, types = _source_relation(con, ef)
     missing_required = [c for c in columns if spec["columns"][c].get("required") and c not in header]
     if missing_required:
         raise ExtractError(f"required column missing (also missing: {', '.join(missing_required[1:])})"
@@ -253,7 +267,7 @@ def land_table(con: duckdb.DuckDBPyConnection, table: str, ef: ExtractFile | Non
     select = []
     for c in columns:
         if c in header:
-            expr = f"CAST({_quote(header[c])} AS VARCHAR)"
+            expr = _as_text(header[c], types.get(header[c], "VARCHAR"))
             if ef.fmt == "csv":  # an empty cell is null (contract.md)
                 expr = f"NULLIF({_quote(header[c])}, '')"
             select.append(f"{expr} AS {_quote(c)}")

@@ -156,7 +156,8 @@ def parquet_timestamps(folder):
 
 
 def parquet_integer_ids(folder):
-    """ssd_family as Parquet with its all-digit id columns typed BIGINT (SQL Server int keys)."""
+    """ssd_family as Parquet with its all-digit id columns typed BIGINT (SQL Server int keys), the child's id
+    DOUBLE (what pandas writes for an integer column that holds a null: 5417676.0)."""
     import re
 
     t = read_table(folder, "ssd_family")
@@ -164,6 +165,7 @@ def parquet_integer_ids(folder):
     filled = [c for c in t.header if any(t.get(r, c) for r in t.rows)]
     _type_columns(t, filled, "BIGINT", lambda v: bool(re.fullmatch(r"[1-9][0-9]{0,17}", v)), types)
     assert "fami_person_id" in types, types
+    types["fami_person_id"] = "DOUBLE"
     t.parquet_types = types
     write_table(folder, t, fmt="parquet")
 
@@ -328,7 +330,7 @@ VARIANTS = [
             parquet_native_types),
     Variant("parquet_timestamps", "ssd_cla_episodes", "Parquet with TIMESTAMP and TIMESTAMP WITH TIME ZONE columns",
             parquet_timestamps),
-    Variant("parquet_integer_ids", "ssd_family", "Parquet with BIGINT id columns", parquet_integer_ids),
+    Variant("parquet_integer_ids", "ssd_family", "Parquet with BIGINT and DOUBLE id columns", parquet_integer_ids),
     Variant("parquet_as_csv", "ssd_cp_visits", "a Parquet table given as CSV", parquet_table_as_csv),
     Variant("mixed_line_ends", "ssd_department", "CSV lines ending in CRLF, every third in LF alone",
             mixed_line_ends),
