@@ -78,7 +78,25 @@ def warehouse_with_marts() -> duckdb.DuckDBPyConnection:
     con.execute("CREATE TABLE marts.exceptions_resolved AS SELECT * EXCLUDE (flag, days_overdue, "
                 "working_days_overdue), DATE '2026-11-13' AS last_listed FROM ex WHERE false")
     con.execute("CREATE TABLE marts.exceptions_previous_counts (kpi_id VARCHAR, lead VARCHAR, previous_count BIGINT)")
+    con.execute("CREATE SCHEMA intermediate")
+    con.execute("CREATE TABLE intermediate.int_units AS SELECT * FROM (VALUES ('T1', 'A1'), ('T2', 'A2')) "
+                "t(team_id, area_id)")
     return con
+
+
+def test_a_configured_area_missing_from_the_extract_is_named_not_silent(tmp_path):
+    """A lead configured for A9 (mistyped, or not in tonight's ssd_department) must not read "nothing to act
+    on" without a word: the workbook and the manifest's workbook entry name the area."""
+    config = parse_config({"strategic_leads": [{"name": "Lead North", "area_ids": ["A1", "A9"]},
+                                               {"name": "Lead East", "area_ids": ["a2"]}]})
+    written = write_workbooks(warehouse_with_marts(), tmp_path, config, "2026-11-20", {})
+    assert written["Lead North"]["areas_not_in_extract"] == ["A9"]
+    assert written["Lead East"]["areas_not_in_extract"] == ["a2"]      # area ids compare exactly, as routed
+    assert "areas_not_in_extract" not in written["Lead South"]
+    for lead, area in (("Lead North", "A9"), ("Lead East", "a2")):
+        summary = openpyxl.load_workbook(tmp_path / f"{lead}.xlsx")["Summary"]
+        assert summary["A3"].value.startswith(f"Check the configuration: area {area} configured for you")
+    assert openpyxl.load_workbook(tmp_path / "Lead South.xlsx")["Summary"]["A3"].value is None
 
 
 def test_an_encrypted_workbook_opens_only_with_its_password_and_holds_the_same_cells(tmp_path):

@@ -40,6 +40,10 @@ def print_summary(out: Path, seconds: float, log_file: Path) -> None:
     for lead, info in sorted(manifest["workbooks"].items()):
         lines.append(f"  {lead:<30} {info['exceptions']:>6} exceptions  {info['recording_gaps']:>6} gaps  "
                      f"{info['file']}")
+    for lead, info in sorted(manifest["workbooks"].items()):
+        if info.get("areas_not_in_extract"):
+            lines.append(f"  warning: area {', '.join(info['areas_not_in_extract'])} configured for {lead} is not "
+                         "in the extract's ssd_department: check the configuration's area ids")
     lines += ["", f"Recording gaps: {len(gaps):,} (dq/recording_gaps.csv)",
               f"Outputs in {out}: exceptions/exceptions.csv, kpis/kpi_values.csv, dq/recording_gaps.csv, "
               "data_docs/index.html, warehouse.duckdb, history.duckdb", f"Log: {log_file}"]

@@ -42,6 +42,7 @@ class LeadData:
     resolved: pd.DataFrame = field(default_factory=pd.DataFrame)
     previous_counts: dict = field(default_factory=dict)
     unavailable: dict = field(default_factory=dict)
+    areas_not_in_extract: tuple = ()   # configured for this lead, but no team of the extract is in them
 
 
 def workbook_filename(lead: str) -> str:
@@ -136,6 +137,10 @@ def write_lead_workbook(path: Path, data: LeadData, password: str | None = None)
     summary.ws.write_string(1, 0, f"Reporting date {data.reporting_date}")
     # the leads' summary page (charts by team and over time) sits beside the workbooks
     summary.ws.write_url(1, 3, "external:summary.html", string="Charts: summary.html")
+    if data.areas_not_in_extract:   # a mistyped area id must not read as "nothing to act on"
+        summary.ws.write_string(2, 0, f"Check the configuration: area {', '.join(data.areas_not_in_extract)} "
+                                "configured for you is not in tonight's ssd_department, so no child is routed "
+                                "to you through it.", f["bold"])
     ex = data.exceptions
     if ex.empty and data.gaps.empty and data.resolved.empty:
         summary.ws.write_string(3, 0, "Nothing to act on: no exceptions or recording gaps for your areas.")
