@@ -159,12 +159,44 @@ _DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 
 
-def _csv_problem(exc: Exception, file: str) -> ExtractError:
+def _stray_carriage_return(path: Path, header: list[str]) -> tuple[int, str] | None:
+    """The data row (from 1) and column of the first CR outside quotes that does not end a line (a line break
+    typed into an unquoted free-text value, or a classic Mac OS line end): DuckDB's strict reader stops there
+    without saying where. Quotes are followed across lines, so a CR inside a quoted field is no problem."""
+    record, in_quote = 0, False
+    with path.open("rb") as fh:
+        for line in fh:                                   # split on LF: a CRLF's CR ends its line
+            body = line.rstrip(b"\n")
+            body = body[:-1] if body.endswith(b"\r") else body
+            if b"\r" in body:
+                quoted, field = in_quote, 0
+                for i, byte in enumerate(body):
+                    if byte == 0x22:                       # '"' (a doubled quote toggles twice: no change)
+                        quoted = not quoted
+                    elif byte == 0x2C and not quoted:      # ','
+                        field += 1
+                    elif byte == 0x0D and not quoted:
+                        column = header[field] if field < len(header) else f"column {field + 1}"
+                        return record, column.strip()
+            if body.count(b'"') % 2:
+                in_quote = not in_quote
+            if not in_quote:
+                record += 1
+    return None
+
+
+def _csv_problem(exc: Exception, file: str, path: Path | None = None, header: list[str] | None = None) -> ExtractError:
     """DuckDB's CSV error as a reason and a row, never its text: that quotes the record ("Original Line")."""
     text = str(exc)
     m = _DUCKDB_LINE.search(text)
     # DuckDB counts records from the header (line 1); we count data rows from 1.
     row = int(m.group(1)) - 1 if m else None
+    if row is None and path is not None and header is not None:
+        stray = _stray_carriage_return(path, header)
+        if stray:
+            return ExtractError("a carriage return (CR) outside quotes breaks the row: a line break inside a value "
+                                "must be quoted, and lines must end in LF or CRLF",
+                                file=file, column=stray[1], row=stray[0])
     # what went wrong, without the "Possible fixes" and the reader's options that follow it
     what = re.split(r"\n\s*Possible (?:fixes|Solution)|\n\s*file = ", text, maxsplit=1)[0].lower()
     if "unicode" in what or "utf-8" in what or "utf8" in what:
@@ -296,7 +328,7 @@ def land_table(con: duckdb.DuckDBPyConnection, table: str, ef: ExtractFile | Non
                         f"FROM {rel} ORDER BY file_row_number")
     except duckdb.Error as exc:
         if ef.fmt == "csv":
-            raise _csv_problem(exc, ef.path.name) from None
+            raise _csv_problem(exc, ef.path.name, ef.path, _csv_header(ef.path)) from None
         raise ExtractError(f"not a readable Parquet file ({str(exc).splitlines()[0]})", file=ef.path.name) from None
     rows = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
     return LandedTable(table, True, ef.path.name, rows, _sha256(ef.path),

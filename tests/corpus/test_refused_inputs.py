@@ -137,6 +137,20 @@ def quoted_field_never_closed(folder):
     _raw_record(folder, "ssd_involvements", 4000, lambda rec: b'"' + rec)
 
 
+def carriage_return_in_an_unquoted_value(folder):
+    """A line break typed into a value that the export did not quote: a CR alone inside row 150's id."""
+    _raw_record(folder, "ssd_cla_placement", 150, lambda rec: rec[:3] + b"\r" + rec[3:])
+
+
+def carriage_return_in_an_unquoted_value_crlf(folder):
+    """The same in a CRLF file (ssd_cla_reviews), in its last column, after a quoted multi-line record."""
+    t = read_table(folder, "ssd_cla_reviews")
+    assert t.crlf
+    t.set(t.rows[9], "clar_cla_review_participation", "first\r\nsecond, line")
+    write_table(folder, t)
+    _raw_record(folder, "ssd_cla_reviews", 40, lambda rec: rec[:-2] + b"\rX" + rec[-2:])
+
+
 def empty_file(folder):
     table_file(folder, "ssd_cp_reviews").write_bytes(b"")
 
@@ -228,6 +242,12 @@ REFUSED = [
             row=0, says=("UTF-8",)),
     Refused("unclosed_quote", ("ssd_involvements",), "row 4000 opens a quote it never closes",
             quoted_field_never_closed, "ssd_involvements.csv", row=4000, says=("quoted field",)),
+    Refused("carriage_return_unquoted", ("ssd_cla_placement",), "a CR alone in an unquoted value of row 150",
+            carriage_return_in_an_unquoted_value, "ssd_cla_placement.csv", "clap_cla_placement_id", row=150,
+            says=("carriage return",)),
+    Refused("carriage_return_unquoted_crlf", ("ssd_cla_reviews",), "a CR alone at the end of row 40 (CRLF file)",
+            carriage_return_in_an_unquoted_value_crlf, "ssd_cla_reviews.csv", "clar_cla_person_id", row=40,
+            says=("carriage return",)),
     Refused("empty_file", ("ssd_cp_reviews",), "0 bytes", empty_file, "ssd_cp_reviews.csv", says=("empty",)),
     Refused("bom_and_blank_lines_only", ("ssd_ext_core_groups",), "a BOM and two blank lines",
             bom_and_blank_lines_only, "ssd_ext_core_groups.csv", says=("empty",)),
