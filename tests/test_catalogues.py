@@ -123,3 +123,13 @@ def test_the_calendar_reaches_back_to_every_staging_date():
     sql = (MODELS / "intermediate" / "int_earliest_date.sql").read_text()
     staging = {p.stem for p in (MODELS / "staging").glob("stg_*.sql")}
     assert set(re.findall(r"ref\('(stg_\w+)'\)", sql)) == staging
+
+
+def test_every_tables_child_is_a_person_of_ssd_person():
+    """contract.md's broken reference, for each table's person id: a row naming no child is a recording gap."""
+    refs = {(r["table"], r["column"]): (r["parent_table"], r["parent_column"])
+            for r in rule_catalogue()["rules"] if r["kind"] == "references"}
+    missing = [(table, spec["person_id"]) for table, spec in tables().items()
+               if spec.get("person_id") and table != "ssd_person"
+               and refs.get((table, spec["person_id"])) != ("ssd_person", "pers_person_id")]
+    assert not missing, missing

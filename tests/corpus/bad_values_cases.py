@@ -391,6 +391,17 @@ def family_key_twice(b, ref):
                 "FAMI_TABLE_ID_UNIQUE", staged={"fami_family_id": t.get(row, "fami_family_id")})
 
 
+def review_person_not_in_extract(b, ref):
+    """A CLA review naming an unknown child (release 1.4.5's clar_cla_person_id): a gap, read as null."""
+    t = b.t("ssd_cla_reviews")
+    row = b.pick("ssd_cla_reviews", lambda t, r: t.get(r, "clar_cla_person_id") is not None
+                 and t.get(r, "clar_cla_id") is not None)
+    person = t.get(row, "clar_cla_person_id")
+    t.set(row, "clar_cla_person_id", None if ref else "PERSON-NOT-IN-EXTRACT")
+    return Mark("ssd_cla_reviews", [row], "clar_cla_person_id", t.get(row, "clar_cla_review_id"), person,
+                "CLAR_CLA_PERSON_ID_REFERENCES")
+
+
 def team_key_repeated_in_parquet(b, ref):
     """ssd_department is Parquet: a later row repeating a team, under an unknown area, is ignored."""
     t = b.t("ssd_department")
@@ -496,6 +507,8 @@ BAD_VALUES = [
              team_key_repeated_in_parquet),
     BadValue("broken_reference_referral", "assessment's referral not in the extract", referral_not_in_extract),
     BadValue("broken_reference_person", "assessment's person not in the extract", person_not_in_extract),
+    BadValue("broken_reference_review_person", "CLA review's child not in the extract",
+             review_person_not_in_extract),
     BadValue("broken_reference_plan", "CP visit's plan not in the extract", visit_plan_not_in_extract),
     BadValue("end_before_start", "referral closed 5 days before it started", referral_closed_before_it_started),
     BadValue("json_malformed", "s47 outcome JSON cut short", s47_outcome_json_malformed),

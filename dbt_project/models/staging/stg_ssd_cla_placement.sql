@@ -3,7 +3,7 @@
 select
     {{ csc_text('clap_cla_placement_id') }} as clap_cla_placement_id,
     {{ csc_ref('clap_cla_id') }} as clap_cla_id,
-    {{ csc_text('clap_person_id') }} as clap_person_id,
+    {{ csc_ref('clap_person_id') }} as clap_person_id,
     {{ csc_date('clap_cla_placement_start_date') }} as clap_cla_placement_start_date,
     {{ csc_date('clap_cla_placement_end_date') }} as clap_cla_placement_end_date,
     {{ csc_text('clap_cla_placement_type') }} as clap_cla_placement_type,

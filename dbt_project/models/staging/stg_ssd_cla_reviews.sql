@@ -3,7 +3,7 @@
 select
     {{ csc_text('clar_cla_review_id') }} as clar_cla_review_id,
     {{ csc_ref('clar_cla_id') }} as clar_cla_id,
-    {{ csc_text('clar_cla_person_id') }} as clar_cla_person_id,
+    {{ csc_ref('clar_cla_person_id') }} as clar_cla_person_id,
     {{ csc_due_date('clar_cla_review_due_date') }} as clar_cla_review_due_date,
     {{ csc_date('clar_cla_review_date') }} as clar_cla_review_date,
     {{ csc_flag('clar_cla_review_cancelled') }} as clar_cla_review_cancelled,
