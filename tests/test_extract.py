@@ -57,6 +57,21 @@ def test_parquet_with_native_types_lands_like_csv(tmp_path):
         ("P1", "2015-01-02", 1), ("P2", None, 2)]
 
 
+def test_parquet_naming_a_column_twice_is_refused_as_csv_is(tmp_path):
+    """pyarrow and Spark write a schema holding `pers_dob` and `PERS_DOB`; DuckDB would read the second as
+    PERS_DOB_1 and take the first without a word. Written by DuckDB under another name of the same length, then
+    renamed in the file's metadata."""
+    con = duckdb.connect()
+    path = tmp_path / "ssd_person.parquet"
+    con.execute(f"copy (select 'P1' as pers_person_id, '2015-01-02' as pers_dob, 'x' as XERS_DOB) "
+                f"to '{path}' (format parquet)")
+    path.write_bytes(path.read_bytes().replace(b"XERS_DOB", b"PERS_DOB"))
+    assert [r[0] for r in con.execute(f"describe select * from read_parquet('{path}')").fetchall()] == [
+        "pers_person_id", "pers_dob", "PERS_DOB_1"]
+    with pytest.raises(ExtractError, match="file ssd_person.parquet, column pers_dob: the header names this column twice"):
+        land(tmp_path)
+
+
 def test_parquet_whole_numbers_held_as_floats_land_as_integers(tmp_path):
     """pandas writes an integer id column holding a null as DOUBLE, SQL Server's numeric keys come as DECIMAL:
     a whole number is spelt as CSV would spell it, so links still match; other numbers keep their digits."""

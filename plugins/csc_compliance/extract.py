@@ -260,8 +260,26 @@ def _source_relation(con: duckdb.DuckDBPyConnection, ef: ExtractFile) -> tuple[s
     except duckdb.Error as exc:
         raise ExtractError(f"not a readable Parquet file ({str(exc).splitlines()[0]})", file=ef.path.name) from None
     names = [r[0] for r in described]
+    _header_map(_parquet_top_level_names(con, path), ef.path.name)   # a name twice is refused, as in CSV
     return (f"read_parquet('{path}', file_row_number=true)", _header_map(names, ef.path.name),
             {r[0]: str(r[1]).upper() for r in described})
+
+
+def _parquet_top_level_names(con: duckdb.DuckDBPyConnection, quoted_path: str) -> list[str]:
+    """The column names as the file's schema spells them. DuckDB renames a repeated name (`x`, `X` reads as
+    `x`, `X_1`), which would let one of two columns be taken silently."""
+    schema = con.execute(f"SELECT name, coalesce(num_children, 0) FROM parquet_schema('{quoted_path}')").fetchall()
+    names, i = [], 1
+
+    def skip(j: int) -> int:        # the index after element j's subtree (the schema is listed depth first)
+        k = j + 1
+        for _ in range(schema[j][1]):
+            k = skip(k)
+        return k
+    for _ in range(schema[0][1] if schema else 0):
+        names.append(schema[i][0])
+        i = skip(i)
+    return names
 
 
 def _as_text(column: str, sql_type: str) -> str:

@@ -256,7 +256,8 @@ def _publish(ctx: RunContext, config, out: Path) -> dict:
     if published_history.exists():
         shutil.copy2(published_history, ctx.history)
     with duckdb.connect(str(ctx.warehouse)) as con:
-        con.execute(f"ATTACH '{ctx.history}' AS history")
+        history = str(ctx.history).replace("'", "''")   # a folder may be named "Children's Services"
+        con.execute(f"ATTACH '{history}' AS history")
         record_run(con, "history", ctx.d, ctx.run_id, config.retention_days)
         counts = write_csv_outputs(con, ctx.build_dir)
         unavailable = dict(con.execute("SELECT kpi_id, missing_tables FROM intermediate.int_measure_availability "

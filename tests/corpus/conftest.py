@@ -33,7 +33,9 @@ def values_run(base_extract, tmp_path_factory):
     root = tmp_path_factory.mktemp("corpus-values")
     marks = build(folder, report.gaps, root / "bad", reference=False)
     reference_marks = build(folder, report.gaps, root / "reference", reference=True)
-    warehouse = run_stages(root / "bad", root / "out", "bad")
+    # an output folder named as councils name them: a quote and spaces in the path must publish too
+    out = root / "Children's Services" / "out"
+    warehouse = run_stages(root / "bad", out, "bad")
     reference = run_stages(root / "reference", root / "out-reference", "reference", through="transform")
-    return {"root": root, "extract": root / "bad", "out": root / "out", "marks": marks, "warehouse": warehouse,
+    return {"root": root, "extract": root / "bad", "out": out, "marks": marks, "warehouse": warehouse,
             "reference": reference, "reference_marks": reference_marks}
