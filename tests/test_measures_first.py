@@ -74,6 +74,11 @@ TABLES = {
          "cine_referral_team": "T1"},
     ],
     "ssd_cin_assessments": [
+        # long authorised (in no measure): rows a recording gap is routed by, for a child with no allocation
+        {"cina_assessment_id": "A_OWN_TEAM", "cina_person_id": "P_UNSEEN", "cina_assessment_start_date": "2022-01-04",
+         "cina_assessment_auth_date": "2022-02-01", "cina_assessment_team": "T1", "cina_assessment_worker_id": "W1"},
+        {"cina_assessment_id": "A_NO_SUCH_TEAM", "cina_person_id": "P_UNSEEN", "cina_assessment_start_date": "2022-01-04",
+         "cina_assessment_auth_date": "2022-02-01", "cina_assessment_team": "T404", "cina_assessment_worker_id": "W404"},
         {"cina_assessment_id": "A_OVER", "cina_person_id": "P1", "cina_referral_id": "R1",
          "cina_assessment_start_date": "2024-10-02"},
         {"cina_assessment_id": "A_TODAY", "cina_person_id": "P1", "cina_referral_id": "R_TODAY",
@@ -216,6 +221,34 @@ def test_an_area_named_like_a_configured_lead_is_not_routed_to_that_lead(wh):
     """Lead North is configured for AREA1 only: AREA8, named "lead NORTH", gets a lead of its own."""
     leads = dict(wh.execute("select team_id, lead from intermediate.int_units").fetchall())
     assert leads == {"T1": "Lead North", "T2": "South", "T8": "lead NORTH (AREA8)", "T9": "Unassigned (AREA9)"}
+
+
+def test_a_recording_gap_is_routed_by_its_own_rows_team_when_the_child_has_no_allocation(wh):
+    """kpis.md "Attribution": the allocated worker's team, else the source record's own team/worker (for a gap,
+    its row's), else the open referral's. A team or worker the extract does not know routes nothing."""
+    from csc_compliance.quality_attribution import store_recording_gaps
+
+    rows = dict(wh.execute("select cina_assessment_id, _row_number from raw.ssd_cin_assessments").fetchall())
+    allocated = wh.execute("select person_id, allocated_team_id, allocated_worker_id from "
+                           "intermediate.int_person_attribution where allocated_team_id is not null limit 1").fetchall()[0]
+    gaps = pd.DataFrame([
+        {"rule_id": "R1", "severity": "error", "table": "ssd_cin_assessments", "row_number": rows["A_OWN_TEAM"],
+         "record_id": "A_OWN_TEAM", "person_id": "P_UNSEEN", "column": "c", "message": "m"},
+        {"rule_id": "R2", "severity": "error", "table": "ssd_cin_assessments", "row_number": rows["A_NO_SUCH_TEAM"],
+         "record_id": "A_NO_SUCH_TEAM", "person_id": "P_UNSEEN", "column": "c", "message": "m"},
+        # the child's allocation comes first, whatever the row says
+        {"rule_id": "R3", "severity": "error", "table": "ssd_cin_assessments", "row_number": rows["A_OWN_TEAM"],
+         "record_id": "A_OWN_TEAM", "person_id": allocated[0], "column": "c", "message": "m"},
+        {"rule_id": "R4", "severity": "error", "table": "ssd_cp_plans", "row_number": 1,   # no team column
+         "record_id": "x", "person_id": "P_UNSEEN", "column": "c", "message": "m"},
+    ])
+    store_recording_gaps(wh, gaps)
+    routed = {r[0]: r[1:] for r in wh.execute(
+        "select rule_id, worker_id, team_id, area_id, lead from marts.dq_recording_gaps").fetchall()}
+    assert routed["R1"] == ("W1", "T1", "AREA1", "Lead North")
+    assert routed["R2"] == (None, None, None, "Unassigned")
+    assert routed["R3"][:2] == (allocated[2], allocated[1])
+    assert routed["R4"] == (None, None, None, "Unassigned")
 
 
 def test_cp_visit(wh):

@@ -1,11 +1,29 @@
-"""Route each recording gap to the people who can fix it: the child's allocated worker and team (else the
-open referral's), the team's area and that area's strategic lead (kpis.md "Attribution")."""
+"""Route each recording gap to the people who can fix it (kpis.md "Attribution"): the child's allocated worker
+and that involvement's team; where the child has none, the gap's own row's team and worker (the record's
+`team` / `worker` columns in the catalogue: a referral's, an assessment's, a CIN plan's, ...); else the child's
+open referral's. Then the team's area and that area's strategic lead."""
 from __future__ import annotations
 
 import duckdb
 import pandas as pd
 
+from .catalogue import tables
+
 GAP_COLUMNS = ["rule_id", "severity", "table", "row_number", "record_id", "person_id", "column", "message"]
+
+
+def _row_owners_sql() -> str:
+    """Each row's own team and worker, by (table, row number), for the tables that record them. A team that is
+    no team of ssd_department, or a worker who is no professional, routes nothing (the gap may be about it)."""
+    parts = [f"SELECT '{table}' AS tbl, _row_number, nullif(trim({spec['team']}), '') AS team, "
+             f"nullif(trim({spec['worker']}), '') AS worker FROM raw.{table}"
+             for table, spec in tables().items() if spec.get("team") and spec.get("worker")]
+    return f"""
+        SELECT o.tbl, o._row_number,
+               (SELECT u.team_id FROM intermediate.int_units u WHERE u.team_id = o.team) AS team_id,
+               (SELECT p.prof_professional_id FROM staging.stg_ssd_professionals p
+                 WHERE p.prof_professional_id = o.worker LIMIT 1) AS worker_id
+        FROM ({' UNION ALL '.join(parts)}) o"""
 
 
 def store_recording_gaps(con: duckdb.DuckDBPyConnection, gaps: pd.DataFrame) -> None:
@@ -13,16 +31,23 @@ def store_recording_gaps(con: duckdb.DuckDBPyConnection, gaps: pd.DataFrame) -> 
                                                                       for c in GAP_COLUMNS})
     frame["row_number"] = pd.to_numeric(frame["row_number"]).astype("Int64")
     con.register("_gaps", frame)
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TABLE marts.dq_recording_gaps AS
-        SELECT g.rule_id, g.severity, g."table", CAST(g.row_number AS BIGINT) AS row_number,
-               CAST(g.record_id AS VARCHAR) AS record_id, CAST(g.person_id AS VARCHAR) AS person_id,
-               g."column", g.message,
-               pa.worker_id, pa.team_id, u.area_id,
+        WITH owners AS ({_row_owners_sql()}),
+        routed AS (
+            SELECT g.*,
+                   coalesce(pa.allocated_worker_id, o.worker_id, pa.referral_worker_id) AS worker_id,
+                   coalesce(pa.allocated_team_id, o.team_id, pa.referral_team_id) AS team_id
+            FROM _gaps g
+            LEFT JOIN intermediate.int_person_attribution pa ON pa.person_id = g.person_id
+            LEFT JOIN owners o ON o.tbl = g."table" AND o._row_number = g.row_number
+        )
+        SELECT r.rule_id, r.severity, r."table", CAST(r.row_number AS BIGINT) AS row_number,
+               CAST(r.record_id AS VARCHAR) AS record_id, CAST(r.person_id AS VARCHAR) AS person_id,
+               r."column", r.message, r.worker_id, r.team_id, u.area_id,
                coalesce(u.lead, 'Unassigned') AS lead
-        FROM _gaps g
-        LEFT JOIN intermediate.int_person_attribution pa ON pa.person_id = g.person_id
-        LEFT JOIN intermediate.int_units u ON u.team_id = pa.team_id
-        ORDER BY g.rule_id, g."table", g.row_number
+        FROM routed r
+        LEFT JOIN intermediate.int_units u ON u.team_id = r.team_id
+        ORDER BY r.rule_id, r."table", r.row_number
     """)
     con.unregister("_gaps")
