@@ -34,6 +34,12 @@ TABLES = {
         # unconfigured areas named like the configured lead, and like Unassigned (case aside)
         {"dept_team_id": "T8", "dept_team_name": "East 1", "dept_team_parent_id": "AREA8", "dept_team_parent_name": "lead NORTH"},
         {"dept_team_id": "T9", "dept_team_name": "West 1", "dept_team_parent_id": "AREA9", "dept_team_parent_name": "Unassigned"},
+        # one area, its name spelt two ways (the majority names it); another area of the same name; no area id
+        {"dept_team_id": "TF1", "dept_team_parent_id": "AREAF", "dept_team_parent_name": "Far"},
+        {"dept_team_id": "TF2", "dept_team_parent_id": "AREAF", "dept_team_parent_name": "Far East"},
+        {"dept_team_id": "TF3", "dept_team_parent_id": "AREAF", "dept_team_parent_name": "Far"},
+        {"dept_team_id": "TG1", "dept_team_parent_id": "AREAG", "dept_team_parent_name": "far"},
+        {"dept_team_id": "TX1", "dept_team_parent_name": "Nowhere"},
     ],
     "ssd_professionals": [
         {"prof_professional_id": "W1", "prof_professional_job_title": "Social Worker", "prof_agency_worker_flag": "N"},
@@ -220,7 +226,18 @@ def test_assess_45wd(wh):
 def test_an_area_named_like_a_configured_lead_is_not_routed_to_that_lead(wh):
     """Lead North is configured for AREA1 only: AREA8, named "lead NORTH", gets a lead of its own."""
     leads = dict(wh.execute("select team_id, lead from intermediate.int_units").fetchall())
-    assert leads == {"T1": "Lead North", "T2": "South", "T8": "lead NORTH (AREA8)", "T9": "Unassigned (AREA9)"}
+    assert {t: leads[t] for t in ("T1", "T2", "T8", "T9")} == {
+        "T1": "Lead North", "T2": "South", "T8": "lead NORTH (AREA8)", "T9": "Unassigned (AREA9)"}
+
+
+def test_an_area_is_one_lead_however_its_teams_spell_its_name(wh):
+    """Routing is by area id: AREAF's teams name it "Far" twice and "Far East" once, so all three go to one lead
+    named as most of them name it; AREAG is also "far", so neither is merged with the other. A team with no
+    area id has no known area (Unassigned downstream)."""
+    units = {r[0]: r[1:] for r in wh.execute("select team_id, area_name, lead from intermediate.int_units").fetchall()}
+    assert units["TF1"] == units["TF2"] == units["TF3"] == ("Far", "Far (AREAF)")
+    assert units["TG1"] == ("far", "far (AREAG)")
+    assert units["TX1"] == (None, None)
 
 
 def test_a_recording_gap_is_routed_by_its_own_rows_team_when_the_child_has_no_allocation(wh):
