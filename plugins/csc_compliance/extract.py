@@ -318,8 +318,8 @@ def land_table(con: duckdb.DuckDBPyConnection, table: str, ef: ExtractFile | Non
     for c in columns:
         if c in header:
             expr = _as_text(header[c], types.get(header[c], "VARCHAR"))
-            if ef.fmt == "csv":  # an empty cell is null (contract.md)
-                expr = f"NULLIF({_quote(header[c])}, '')"
+            if ef.fmt == "csv":  # an empty cell is null (contract.md); so is NULL, as SQL Server's tools write it
+                expr = f"CASE WHEN {_quote(header[c])} IN ('', 'NULL') THEN NULL ELSE {_quote(header[c])} END"
             select.append(f"{expr} AS {_quote(c)}")
         else:
             select.append(f"CAST(NULL AS VARCHAR) AS {_quote(c)}")

@@ -232,7 +232,14 @@ def dates_sql_server_seconds(folder):
 
 
 def dates_sql_server_milliseconds(folder):
+    """As SQL Server Management Studio's "results to file" writes a table: datetimes with milliseconds, and
+    NULL for every empty cell (the outcome column too: PLO_DURATION must not read it as an outcome)."""
     _respell_dates(folder, "ssd_pre_proceedings", lambda d: d.strftime("%Y-%m-%d 13:45:07.123"))
+    t = read_table(folder, "ssd_pre_proceedings")
+    empty = sum(v is None for row in t.rows for v in row)
+    assert empty and any(t.get(r, "prep_pre_pro_outcome") is None for r in t.rows)
+    t.rows = [["NULL" if v is None else v for v in row] for row in t.rows]
+    write_table(folder, t)
 
 
 def flags_in_every_accepted_spelling(folder):
@@ -342,7 +349,7 @@ VARIANTS = [
             blank_lines_at_end_of_file),
     Variant("dates_dmy", "ssd_ext_core_groups", "dates as DD/MM/YYYY", dates_day_month_year),
     Variant("dates_sqlserver", "ssd_cla_care_plan", "dates as YYYY-MM-DD HH:MM:SS", dates_sql_server_seconds),
-    Variant("dates_sqlserver_ms", "ssd_pre_proceedings", "dates as YYYY-MM-DD HH:MM:SS.fff",
+    Variant("dates_sqlserver_ms", "ssd_pre_proceedings", "dates as YYYY-MM-DD HH:MM:SS.fff, empty cells as NULL",
             dates_sql_server_milliseconds),
     Variant("flag_spellings", "ssd_professionals", "flags as Yes/No, TRUE/false, 1/0, y/n",
             flags_in_every_accepted_spelling),
