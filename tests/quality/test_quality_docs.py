@@ -176,6 +176,10 @@ def test_real_catalogue_runs(tmp_path):
     html = result.data_docs_index.read_text(encoding="utf-8")
     for rule in catalogue["rules"]:
         assert rule["id"] in html
+    # each departure from the SSD YAML's validators is on the auditors' front page, with its reason
+    assert "SSD overrides" in html and catalogue["overrides"]
+    for override in catalogue["overrides"]:
+        assert override["reason"] in html.replace("&#39;", "'"), override
     assert all(s["status"] != "skipped" for s in result.suites)
     # every reference points at "X1", which every parent key holds: no gaps at all
     assert result.gaps.empty, result.gaps

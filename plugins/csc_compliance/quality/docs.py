@@ -23,12 +23,21 @@ _RULE_COLUMNS = [
 ]
 
 
-class RulesIndexPageRenderer(SiteIndexPageRenderer):
-    """GX's index page with a first tab listing the rules; configured through the site config."""
+_OVERRIDE_COLUMNS = [
+    ("table", "Table"), ("column", "Column"), ("ssd_validator", "SSD YAML says"), ("decision", "This product"),
+    ("reason", "Why"),
+]
 
-    def __init__(self, rules: list[dict] | None = None) -> None:
+
+class RulesIndexPageRenderer(SiteIndexPageRenderer):
+    """GX's index page with a first tab listing the rules and a second listing where the rule catalogue departs
+    from the SSD YAML's validators, and why (contract.md: recorded where auditors can read it); configured
+    through the site config."""
+
+    def __init__(self, rules: list[dict] | None = None, overrides: list[dict] | None = None) -> None:
         super().__init__()
         self.rules = rules or []
+        self.overrides = overrides or []
 
     def render(self, index_links_dict):  # GX calls this on the instance it built from the site config
         links = {d.get("expectation_suite_name"): d.get("filepath")
@@ -38,7 +47,16 @@ class RulesIndexPageRenderer(SiteIndexPageRenderer):
                      if isinstance(b, RenderedTabsContent)), None)
         if tabs is not None:
             tabs.tabs.insert(0, {"tab_name": "Rules", "tab_content": self._rules_table(links)})
+            tabs.tabs.insert(1, {"tab_name": "SSD overrides", "tab_content": self._overrides_table()})
         return document
+
+    def _overrides_table(self) -> RenderedBootstrapTableContent:
+        data = [{field: str(o.get(field, "")) for field, _ in _OVERRIDE_COLUMNS} for o in self.overrides]
+        return RenderedBootstrapTableContent(
+            table_columns=[{"field": f, "title": t} for f, t in _OVERRIDE_COLUMNS], table_data=data,
+            styling={"classes": ["col-12", "ge-index-page-table-container"],
+                     "body": {"classes": ["table-sm"]}},
+        )
 
     def _rules_table(self, links: dict) -> RenderedBootstrapTableContent:
         data = []
@@ -88,7 +106,7 @@ def prune_empty_folders(data_docs_dir: Path) -> None:
                 folder.rmdir()
 
 
-def site_config(data_docs_dir: Path, rules: list[dict]) -> dict:
+def site_config(data_docs_dir: Path, rules: list[dict], overrides: list[dict] | None = None) -> dict:
     """A filesystem site rooted at data_docs_dir (index.html at its root, relative links)."""
     return {
         "class_name": "SiteBuilder",
@@ -98,6 +116,6 @@ def site_config(data_docs_dir: Path, rules: list[dict]) -> dict:
         "site_index_builder": {
             "class_name": "DefaultSiteIndexBuilder",
             "renderer": {"module_name": __name__, "class_name": RulesIndexPageRenderer.__name__,
-                         "rules": rules},
+                         "rules": rules, "overrides": overrides or []},
         },
     }
