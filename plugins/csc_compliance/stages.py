@@ -257,7 +257,16 @@ def _publish(ctx: RunContext, config, out: Path) -> dict:
         shutil.copy2(published_history, ctx.history)
     with duckdb.connect(str(ctx.warehouse)) as con:
         history = str(ctx.history).replace("'", "''")   # a folder may be named "Children's Services"
-        con.execute(f"ATTACH '{history}' AS history")
+        try:
+            con.execute(f"ATTACH '{history}' AS history")
+            if published_history.exists():   # readable through: a damaged file can attach, then fail
+                con.execute("SELECT count(*) FROM history.runs").fetchall()
+        except duckdb.Error as exc:
+            if not published_history.exists():
+                raise
+            raise CscError(f"the published history {published_history} cannot be read ({type(exc).__name__}: "
+                           "damaged, or written by another DuckDB version); nothing was published. Move it "
+                           "aside to start a new history, or restore it from a backup") from None
         record_run(con, "history", ctx.d, ctx.run_id, config.retention_days)
         counts = write_csv_outputs(con, ctx.build_dir)
         unavailable = dict(con.execute("SELECT kpi_id, missing_tables FROM intermediate.int_measure_availability "

@@ -236,3 +236,19 @@ def test_impossible_manifest_date_stops_the_run_naming_it(as_at, base_extract, t
     recorded = json.loads((build / "error.json").read_text())   # what the command line prints
     assert recorded["user_facing"] is True and recorded["message"] == str(err.value)
     assert [p.name for p in build.iterdir()] == ["error.json"]
+
+
+def test_a_damaged_published_history_stops_the_run_naming_it(base_extract, values_run, tmp_path):
+    """history.duckdb cut short (a full disk, a copy that stopped): the run says which file and what to do, and
+    the published outputs, that history file included, stay exactly as they were."""
+    folder, _ = base_extract
+    out = tmp_path / "out"
+    shutil.copytree(values_run["out"], out)
+    history = out / "history.duckdb"
+    history.write_bytes(history.read_bytes()[:4096])
+    before = tree_digest(out)
+    result = cli("run", "--extract", str(folder), "--as-at", AS_AT, "--out", str(out), "--config", str(CONFIG))
+    assert result.returncode == 1 and no_traceback(result) and one_paragraph(result), result.stderr
+    assert f"the published history {history} cannot be read" in result.stderr, result.stderr
+    assert "nothing was published" in result.stderr
+    assert tree_digest(out) == before
