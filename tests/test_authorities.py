@@ -134,3 +134,20 @@ def test_a_regional_file_repeating_a_key_is_refused(tmp_path):
     path.write_bytes("authorities:\n  - {code: Caf\xe9}\n".encode("latin-1"))
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_region(path)
+
+
+def test_an_authority_without_its_own_code_is_named_by_the_regional_file(tmp_path):
+    """kpi_values' la rows and the manifest name the authority: with no authority.code in its configuration, the
+    regional file's code, not the default LA; a configured code stays as configured."""
+    from csc_compliance import stages
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "ssd_person.csv").write_text("pers_person_id\n1\n")
+    ctx = stages.prepare("r1", str(drop), str(tmp_path / "out"), "2026-11-20", None, region_code="LA07")
+    assert stages.run_config(stages.RunContext.from_dict(ctx)).authority_code == "LA07"
+    named = tmp_path / "la.yml"
+    named.write_text("authority: {code: LA7, name: Seven}\n")
+    ctx = stages.prepare("r2", str(drop), str(tmp_path / "out2"), "2026-11-20", str(named), region_code="LA07")
+    config = stages.run_config(stages.RunContext.from_dict(ctx))
+    assert (config.authority_code, config.authority_name) == ("LA7", "Seven")

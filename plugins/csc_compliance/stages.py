@@ -4,6 +4,7 @@ prepare -> land -> transform (dbt build) -> validate (Great Expectations) -> pub
 Everything is built in the run's own folder; only `publish` touches the published outputs."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -107,6 +108,15 @@ def write_error(ctx: RunContext, stage_name: str, exc: BaseException) -> None:
     }, indent=2))
 
 
+def run_config(ctx: RunContext):
+    """The run's configuration. In a region, an authority whose own configuration names no authority is the
+    code the regional file gives it (kpi_values' la rows, the manifest), not the default LA."""
+    config = load_config(ctx.config_path)
+    if not config.authority_configured and ctx.authority_code and ctx.authority_code != config.authority_code:
+        config = dataclasses.replace(config, authority_code=ctx.authority_code, authority_name=ctx.authority_code)
+    return config
+
+
 def resolve_reporting_date(as_at: str | None, extract_dir: Path, run_date: dt.date | None) -> dt.date:
     """D: the --as-at given, else the manifest's as_at, else the run's own date in Europe/London."""
     if as_at:
@@ -168,7 +178,8 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
         raise AlreadyPublished(f"the extract in {extract} was already published for {d} in {out}")
     ctx = RunContext(run_id=run_id, extract_dir=str(extract), out_dir=str(out), reporting_date=d.isoformat(),
                      config_path=str(Path(config_path).resolve()) if config_path else None,
-                     authority_code=config.authority_code, extract_fingerprint=fingerprint)
+                     authority_code=region_code if region_code and not config.authority_configured
+                     else config.authority_code, extract_fingerprint=fingerprint)
     root = out / BUILD_ROOT
     if root.exists():  # builds left by failed or killed runs were never published: safe to drop
         for other in root.iterdir():
@@ -191,7 +202,7 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
 
 @stage("land")
 def land(ctx: RunContext) -> dict:
-    config = load_config(ctx.config_path)
+    config = run_config(ctx)
     with duckdb.connect(str(ctx.warehouse)) as con:
         parsing.create_macros(con)
         landed = land_extract(con, Path(ctx.extract_dir), ctx.build_dir)
@@ -211,7 +222,7 @@ def land(ctx: RunContext) -> dict:
 
 @stage("transform")
 def transform(ctx: RunContext) -> dict:
-    config = load_config(ctx.config_path)
+    config = run_config(ctx)
     variables = dbt_vars(config, ctx.reporting_date)
     nodes = run_dbt_build(ctx.warehouse, ctx.build_dir, variables)
     (ctx.build_dir / "dbt_results.json").write_text(json.dumps(nodes, indent=2))
@@ -226,7 +237,7 @@ def validate(ctx: RunContext) -> dict:
     from .quality import docs, run_quality_suites
     from .quality_attribution import store_recording_gaps
 
-    config = load_config(ctx.config_path)
+    config = run_config(ctx)
     data_docs = ctx.build_dir / "data_docs"
     # auditors keep every run's validations and manifest: the published ones come into this run's site
     docs.carry_forward(Path(ctx.out_dir) / "data_docs", data_docs)
@@ -242,7 +253,7 @@ def validate(ctx: RunContext) -> dict:
 def publish(ctx: RunContext) -> dict:
     out = Path(ctx.out_dir)
     with run_guard.publishing(out):   # another run publishing to this folder finishes first; we build on it
-        return _publish(ctx, load_config(ctx.config_path), out)
+        return _publish(ctx, run_config(ctx), out)
 
 
 def _publish(ctx: RunContext, config, out: Path) -> dict:
