@@ -117,14 +117,13 @@ def run_config(ctx: RunContext):
     return config
 
 
-def resolve_reporting_date(as_at: str | None, extract_dir: Path, run_date: dt.date | None) -> dt.date:
-    """D: the --as-at given, else the manifest's as_at, else the run's own date in Europe/London."""
+def resolve_reporting_date(as_at: str | None, manifest: dict | None, run_date: dt.date | None) -> dt.date:
+    """D: the --as-at given, else the manifest's as_at (read_manifest), else the run's own date in London."""
     if as_at:
         try:
             return parsing.iso_date(as_at)
         except ValueError:
             raise CscError(f"reporting date {as_at!r} is not a real YYYY-MM-DD date") from None
-    manifest = read_manifest(extract_dir) if extract_dir.is_dir() else None
     if manifest and manifest.get("as_at"):
         return manifest["as_at"]
     return run_date or dt.datetime.now(LONDON).date()
@@ -168,7 +167,7 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
     check_manifest_authority(manifest, config.authority_code, config.authority_configured)
     if region_code:
         check_manifest_authority(manifest, region_code, configured=True)
-    d = resolve_reporting_date(as_at, extract, run_date)
+    d = resolve_reporting_date(as_at, manifest, run_date)
     out.mkdir(parents=True, exist_ok=True)
     run_guard.check_not_held_by_cli(out)
     with run_guard.publishing(out):
