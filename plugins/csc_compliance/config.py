@@ -245,24 +245,36 @@ def load_yaml(text: str):
     return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
 
 
-def load_config(path: str | Path | None) -> Config:
+def read_config(path: str | Path | None) -> tuple[bytes, Config]:
+    """The configuration file's bytes and what they say. A run reads its file once, at prepare, and every
+    later stage parses the same bytes (`config_from_bytes`), so an edit during a run changes nothing in it."""
     if path is None or str(path) == "":
-        return parse_config({})
+        return b"", parse_config({})
     path = Path(path)
     if path.is_dir():
         raise ConfigError(f"configuration file {path} is a folder, not a file")
     if not path.is_file():
         raise ConfigError(f"configuration file {path} does not exist")
+    data = path.read_bytes()
+    return data, config_from_bytes(data, str(path))
+
+
+def config_from_bytes(data: bytes, source: str) -> Config:
+    """Parse a configuration file's bytes; `source` (its path) names it in every message."""
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
+        raw = load_yaml(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ConfigError(f"configuration file {path} is not UTF-8 text") from None
+        raise ConfigError(f"configuration file {source} is not UTF-8 text") from None
     except yaml.YAMLError as exc:   # one plain sentence: where, and PyYAML's short reason, never its drawing
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None)
-        raise ConfigError(f"configuration file {path} is not valid YAML{where}"
+        raise ConfigError(f"configuration file {source} is not valid YAML{where}"
                           + (f": {problem}" if problem else "")) from None
     if raw is not None and not isinstance(raw, dict):
-        raise ConfigError(f"configuration file {path}: expected a mapping of keys at the top level")
-    return parse_config(raw, str(path))
+        raise ConfigError(f"configuration file {source}: expected a mapping of keys at the top level")
+    return parse_config(raw, source)
+
+
+def load_config(path: str | Path | None) -> Config:
+    return read_config(path)[1]

@@ -19,6 +19,7 @@ class RunContext:
     config_path: str | None
     authority_code: str
     extract_fingerprint: str | None = None   # arrivals.extract_fingerprint at prepare
+    config_sha256: str | None = None         # of the configuration's bytes as prepare read them
 
     @property
     def build_dir(self) -> Path:
@@ -35,6 +36,12 @@ class RunContext:
     @property
     def d(self) -> dt.date:
         return dt.date.fromisoformat(self.reporting_date)
+
+    @property
+    def config_snapshot(self) -> Path:
+        """The configuration's bytes as prepare read them: every later stage reads this copy, never the file,
+        so the whole run uses one configuration and the manifest hashes what the run used."""
+        return self.build_dir / "config.yml"
 
     @property
     def error_file(self) -> Path:

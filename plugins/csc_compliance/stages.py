@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ import duckdb
 
 from . import arrivals, interrupts, parsing, peak_memory, progress, run_guard
 from .catalogue import rule_catalogue
-from .config import load_config
+from .config import config_from_bytes, read_config
 from .dbt_build import build_dbt_docs, dbt_vars, run_dbt_build
 from .errors import AlreadyPublished, CscError, ExtractError, Interrupted
 from .extract import check_manifest_authority, land_extract, read_manifest
@@ -109,9 +110,11 @@ def write_error(ctx: RunContext, stage_name: str, exc: BaseException) -> None:
 
 
 def run_config(ctx: RunContext):
-    """The run's configuration. In a region, an authority whose own configuration names no authority is the
-    code the regional file gives it (kpi_values' la rows, the manifest), not the default LA."""
-    config = load_config(ctx.config_path)
+    """The run's configuration, parsed from the snapshot prepare took (ctx.config_snapshot). In a region, an
+    authority whose own configuration names no authority is the code the regional file gives it (kpi_values'
+    la rows, the manifest), not the default LA."""
+    config = config_from_bytes(ctx.config_snapshot.read_bytes(), ctx.config_path) if ctx.config_path \
+        else read_config(None)[1]
     if not config.authority_configured and ctx.authority_code and ctx.authority_code != config.authority_code:
         config = dataclasses.replace(config, authority_code=ctx.authority_code, authority_name=ctx.authority_code)
     return config
@@ -160,7 +163,7 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
     out = Path(out_dir).expanduser().resolve()
     if not extract.is_dir():
         raise ExtractError(f"extract folder {extract} does not exist or is not a folder")
-    config = load_config(config_path)
+    config_bytes, config = read_config(config_path)   # the run's only read of the file: a snapshot follows
     config.check_workbook_passwords()       # in the worker's environment, before anything is built
     # read (and so checked) even when --as-at is given: it says whose extract this is
     manifest = read_manifest(extract)
@@ -178,7 +181,8 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
     ctx = RunContext(run_id=run_id, extract_dir=str(extract), out_dir=str(out), reporting_date=d.isoformat(),
                      config_path=str(Path(config_path).resolve()) if config_path else None,
                      authority_code=region_code if region_code and not config.authority_configured
-                     else config.authority_code, extract_fingerprint=fingerprint)
+                     else config.authority_code, extract_fingerprint=fingerprint,
+                     config_sha256=hashlib.sha256(config_bytes).hexdigest())
     root = out / BUILD_ROOT
     if root.exists():  # builds left by failed or killed runs were never published: safe to drop
         for other in root.iterdir():
@@ -194,6 +198,7 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
         shutil.rmtree(ctx.build_dir)
     ctx.build_dir.mkdir(parents=True)
     run_guard.claim(ctx.build_dir)
+    ctx.config_snapshot.write_bytes(config_bytes)
     ctx.record_stage("prepare", time.perf_counter() - start, peak_rss_mb=peak_memory.peak_mb())
     progress.say(f"[1/{len(STAGES)}] prepare done: reporting date {d}, extract {extract}")
     return ctx.to_dict()

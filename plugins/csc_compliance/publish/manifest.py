@@ -26,7 +26,6 @@ def write_manifest(ctx: RunContext, config: Config, counts: dict, workbooks: dic
                    unavailable: dict[str, str]) -> dict:
     build = ctx.build_dir
     read = lambda name: json.loads((build / name).read_text()) if (build / name).exists() else []  # noqa: E731
-    config_bytes = open(ctx.config_path, "rb").read() if ctx.config_path else b""
     manifest = {
         "run_id": ctx.run_id,
         "reporting_date": ctx.reporting_date,
@@ -35,7 +34,7 @@ def write_manifest(ctx: RunContext, config: Config, counts: dict, workbooks: dic
         "code_version": _code_version(),
         "rule_catalogue": {"version": rule_catalogue()["version"],
                            "sha256": hashlib.sha256(RULE_CATALOGUE.read_bytes()).hexdigest()},
-        "config": {"source": config.source, "sha256": hashlib.sha256(config_bytes).hexdigest(),
+        "config": {"source": config.source, "sha256": ctx.config_sha256,   # the bytes the run used
                    "local_standards": config.local_standards},
         "extract": {"folder": ctx.extract_dir, "fingerprint": ctx.extract_fingerprint,
                     "tables": read("landed.json")},
