@@ -5,6 +5,7 @@ import json
 import pytest
 
 from csc_compliance import bench
+from csc_compliance.generate.profiles import PROFILES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("bench")]
 
@@ -38,3 +39,19 @@ def test_marginal_ratio_and_targets_from_figures():
         "large": {"total_s": 150.0, "floor_s": 9.0, "peak_mb": 5000}}})
     assert {k for k, t in slow["targets"].items() if not t["met"]} == {"large_total_s", "marginal_ratio",
                                                                        "large_peak_mb"}
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_each_profile_runs_with_a_configuration_of_its_own_authority(profile, tmp_path):
+    """`make bench` runs every profile: the configuration it gives a profile's run must name the authority
+    that profile's manifest.json names (a run refuses another authority's extract). large's manifest says
+    LARGE; running it with the demo configuration (DEMO) stopped `make bench` from a fresh clone."""
+    from csc_compliance.config import load_config
+    from csc_compliance.extract import check_manifest_authority
+    from csc_compliance.generate.generator import manifest_for
+
+    config = load_config(bench.profile_config(profile, tmp_path))
+    manifest = manifest_for(profile, bench.AS_AT)
+    check_manifest_authority(manifest, config.authority_code, config.authority_configured)
+    demo = load_config(bench.PROJECT_DIR / "demo" / "config.yml")
+    assert config.leads == demo.leads and config.local_standards == demo.local_standards

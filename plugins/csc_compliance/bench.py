@@ -81,6 +81,22 @@ def floor_seconds(folder: Path) -> float:
     return float(result.stdout.strip().splitlines()[-1])
 
 
+def profile_config(profile: str, root: Path) -> Path:
+    """The demo configuration (its leads and standards) for the authority the profile's extract names in its
+    manifest.json: a run refuses an extract of another authority than its configuration's."""
+    import yaml
+
+    from .generate.profiles import PROFILES
+
+    config = yaml.safe_load((PROJECT_DIR / "demo" / "config.yml").read_text())
+    authority = PROFILES[profile].authority
+    config["authority"] = {"code": authority, "name": f"{config['authority']['name']} as {authority}"}
+    path = root / "config" / f"{profile}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
 def bench_profile(profile: str, root: Path, airflow_home: Path) -> dict:
     extract = ensure_extract(profile, root / "extracts" / profile)
     out = root / "out" / profile
@@ -88,7 +104,7 @@ def bench_profile(profile: str, root: Path, airflow_home: Path) -> dict:
     rows = extract_rows(extract)
     floor = floor_seconds(extract)
     seconds, peak, result = _csc("run", "--extract", str(extract), "--as-at", AS_AT.isoformat(), "--out", str(out),
-                                 "--config", str(PROJECT_DIR / "demo" / "config.yml"),
+                                 "--config", str(profile_config(profile, root)),
                                  env={"CSC_AIRFLOW_HOME": str(airflow_home)})
     if result.returncode != 0:
         raise RuntimeError(f"the {profile} run failed: {result.stderr.strip()}")

@@ -91,6 +91,11 @@ def build_tables(profile_name: str, seed: int, as_at: dt.date):
     return profile, rng, D, vc, t, n_bulk, planted
 
 
+def manifest_for(profile: str, as_at: dt.date) -> dict:
+    """The extract's manifest.json: its reporting date and the authority the profile invents."""
+    return {"as_at": as_at.isoformat(), "authority": PROFILES[profile].authority}
+
+
 def generate_extract(profile: str = "demo", seed: int = 42, as_at: dt.date | None = None,
                      out_dir: Path | str | None = None) -> GenerateReport:
     """Write a synthetic SSD extract of invented children into `out_dir` (see the package docstring)."""
@@ -120,6 +125,6 @@ def generate_extract(profile: str = "demo", seed: int = 42, as_at: dt.date | Non
         counts[name] = rows
         text[name] = None
     writer.write_json(out_dir / "_planted.json", planted)
-    writer.write_json(out_dir / "manifest.json", {"as_at": as_at.isoformat(), "authority": prof.authority})
+    writer.write_json(out_dir / "manifest.json", manifest_for(profile, as_at))
     return GenerateReport(out_dir=out_dir, tables=counts, planted=planted, gaps=gaps, profile=profile,
                           seed=int(seed), as_at=as_at, authority=prof.authority)
