@@ -1,7 +1,7 @@
 """The tables the generator writes and their columns, in order.
 
 Why embedded rather than read from the SSD YAMLs at run time: the YAMLs live outside the package
-(`../shared/ssd-schema/`), and a generator that silently changed its output when that folder moved
+(`docs/ssd-schema/`), and a generator that silently changed its output when that folder moved
 would break byte-for-byte determinism. The test suite checks these lists against the YAMLs.
 
 Each column has a kind that decides how the formatter writes it: `date` (YAML type datetime),
@@ -10,7 +10,7 @@ Order = the YAML's field order, then the SSD 1.4.5 variants that authorities rea
 (contract.md "SSD as local authorities extract it"), then nothing else."""
 from __future__ import annotations
 
-# Generated from ../shared/ssd-schema/ssd_<table>.yml (field name, kind).
+# Generated from docs/ssd-schema/ssd_<table>.yml (field name, kind).
 SSD_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "ssd_person": (
         ("pers_person_id", "text"),
