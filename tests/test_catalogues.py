@@ -133,3 +133,59 @@ def test_every_tables_child_is_a_person_of_ssd_person():
                if spec.get("person_id") and table != "ssd_person"
                and refs.get((table, spec["person_id"])) != ("ssd_person", "pers_person_id")]
     assert not missing, missing
+
+
+def _staging_tables_read(nodes: dict, model: str, skip: frozenset, seen: set) -> set[str]:
+    """The SSD tables a model reads, however indirectly: the staging models (stg_<table>) upstream of it."""
+    if model.startswith("stg_"):
+        return {model[len("stg_"):]}
+    found: set[str] = set()
+    for parent in nodes[model]["depends_on"]["nodes"]:
+        name = parent.split(".")[-1]
+        if parent.startswith("model.") and name not in skip and name not in seen:
+            seen.add(name)
+            found |= _staging_tables_read(nodes, name, skip, seen)
+    return found
+
+
+def test_each_exception_measure_requires_every_table_its_model_reads(tmp_path, monkeypatch):
+    """Availability follows lineage: `requires` plus `attribution_reads` is exactly the set of SSD tables the
+    measure's dbt model reads (from the parsed dbt graph), the working-day calendar's reach aside. Before,
+    CIN_VISIT read ssd_cp_plans and ssd_cla_episodes (the CIN-level test) without requiring them, so an extract
+    without CP plans listed children on CP plans as CIN visit exceptions instead of 'not available'."""
+    import json
+
+    from csc_compliance.catalogue import DBT_PROJECT_DIR
+    from csc_compliance.config import parse_config
+    from csc_compliance.dbt_build import _invoke, dbt_vars
+
+    monkeypatch.setenv("CSC_WAREHOUSE", str(tmp_path / "parse.duckdb"))
+    result = _invoke(["parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                      "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+                      "--vars", json.dumps(dbt_vars(parse_config({}), "2026-11-20")), "--quiet"])
+    assert result.success, result.exception
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    nodes = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    calendar = frozenset({"int_calendar", "int_earliest_date"})   # reads every table only for how far back to reach
+    wrong = {}
+    for kpi_id, spec in measure_catalogue()["exception_measures"].items():
+        model = f"int_measure_{kpi_id.lower()}"
+        assert model in nodes, f"{kpi_id}: no dbt model {model}"
+        read = _staging_tables_read(nodes, model, calendar, set())
+        declared = set(spec["requires"]) | set(spec.get("attribution_reads", []))
+        if read != declared or set(spec["requires"]) & set(spec.get("attribution_reads", [])):
+            wrong[kpi_id] = {"read, not declared": sorted(read - declared), "declared, not read": sorted(declared - read)}
+    assert not wrong, wrong
+
+
+def test_a_rate_built_on_an_exception_measure_requires_what_that_measure_requires():
+    """CIN_VISIT_RATE counts the children of CIN_VISIT's population: without a table CIN_VISIT needs, the rate
+    cannot be computed either (its lineage goes through the same models)."""
+    exceptions = measure_catalogue()["exception_measures"]
+    short = {}
+    for kpi_id, spec in measure_catalogue()["rate_measures"].items():
+        for base in (k for k in exceptions if re.search(rf"\b{k}\b", spec.get("numerator", ""))):
+            missing = set(exceptions[base]["requires"]) - set(spec["requires"])
+            if missing:
+                short[kpi_id] = (base, sorted(missing))
+    assert not short, short
