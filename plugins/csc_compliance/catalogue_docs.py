@@ -18,7 +18,7 @@ def measures_page() -> str:
     m = measure_catalogue()
     lines = ["# Measures", "",
              "Generated from `plugins/csc_compliance/measures.yml` by `python -m csc_compliance.catalogue_docs`;",
-             "the definitions are those of the specification's kpis.md. Each exception measure's SQL is",
+             "written in the terms of `docs/conventions.md`. Each exception measure's SQL is",
              "`dbt_project/models/intermediate/int_measure_<id>.sql`; its tests are in `tests/test_measures_*.py`",
              "and `dbt_project/models/intermediate/_unit_tests.yml`.", "",
              "## Exception measures", "",
@@ -26,7 +26,7 @@ def measures_page() -> str:
     for kpi_id, s in m["exception_measures"].items():
         lines.append(f"| `{kpi_id}` | {_cell(s['label'])} | {_cell(s['population'])} | {_cell(s['due'])} | "
                      f"{_cell(s['statute'])} | {', '.join(s['requires'])} |")
-    lines += ["", "## Readings where kpis.md leaves a choice", ""]
+    lines += ["", "## Readings where the definition leaves a choice", ""]
     for kpi_id, s in {**m["exception_measures"], **m["rate_measures"]}.items():
         if s.get("interpretation"):
             lines.append(f"- `{kpi_id}`: {s['interpretation']}")
@@ -49,7 +49,7 @@ def rules_page() -> str:
              f"Generated from `expectations/catalogue.yml` (version {cat['version']}) by "
              "`python -m csc_compliance.catalogue_docs`. Each rule runs as a Great Expectations expectation in",
              "the suite named after its table; each failing row is a line of `dq/recording_gaps.csv`.",
-             "The measures read a failing value as null (contract.md): dbt staging nulls an unreadable date, flag",
+             "The measures read a failing value as null (`docs/conventions.md#nothing-after-d-counts`): dbt staging nulls an unreadable date, flag",
              "or JSON, a date after the reporting date, and a link a `references` rule finds naming no row",
              "(`dbt_project/macros/references.sql` reads these rules); rows sharing a key keep the first.", "",
              "## Overrides of the SSD YAML validators", "", "| table | column | SSD says | we do | why |",
