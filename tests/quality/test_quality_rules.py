@@ -231,3 +231,34 @@ def test_consistency_rules_of_the_shipped_catalogue(tmp_path):
         ("CPPL_UNDER_18", "CP2"), ("SUPV_RECORDED_WITHIN_5WD", "S1"), ("CPPV_VISIT_NOT_BEFORE_BIRTH", "V1"),
         ("CLAE_NO_OVERLAPPING_PERIODS", "E1"), ("CLAE_NO_OVERLAPPING_PERIODS", "E2"),
     }, found
+
+
+def test_dept_parent_name_flags_only_the_teams_spelling_the_area_otherwise(tmp_path):
+    """An area's name is the spelling most of its teams give, ties to the first in file order, counted over
+    the teams as staged (first row per team id), as int_units chooses it (docs/conventions.md#attribution):
+    only the teams spelling it otherwise are flagged, not every team of the area."""
+    import yaml
+
+    from csc_compliance.catalogue import RULE_CATALOGUE
+
+    catalogue = yaml.safe_load(RULE_CATALOGUE.read_text())
+    catalogue = {**catalogue, "rules": [r for r in catalogue["rules"] if r["id"] == "DEPT_PARENT_NAME_CONSISTENT"]}
+
+    def team(team_id, area_id, area_name):
+        return {"dept_team_id": team_id, "dept_team_parent_id": area_id, "dept_team_parent_name": area_name}
+
+    departments = [
+        team("T1", "AN", "North"), team("T2", "AN", " North "), team("T3", "AN", "Nrth"),  # 3 North, 1 Nrth
+        team("T4", "AN", "North"),
+        team("T5", "AE", "East"), team("T6", "AE", "Est"),      # 1-1 tie: East is first in file order
+        team("T7", "AW", "Wst"), team("T8", "AW", "West"),      # 1-1 tie: Wst is first in file order
+        team("T8", "AW", "West"),                                # a repeated team id is not a second vote
+        team("T9", "AS", "South"), team("T10", "AS", "South"), team("T11", "AS", ""),  # consistent; blank n/a
+    ]
+    con = build_warehouse(tmp_path / "w.duckdb", catalogue, {"ssd_department": departments})
+    try:
+        gaps = run_quality_suites(con, catalogue, D, tmp_path / "dd", "r1").gaps
+    finally:
+        con.close()
+    assert gaps[["row_number", "record_id"]].values.tolist() == [[3, "T3"], [6, "T6"], [8, "T8"], [9, "T8"]]
+    assert set(gaps.rule_id) == {"DEPT_PARENT_NAME_CONSISTENT"}
