@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from csc_compliance.catalogue import DBT_PROJECT_DIR, measure_catalogue, rule_catalogue, tables
+from csc_compliance.catalogue import DBT_PROJECT_DIR, all_measures, measure_catalogue, rule_catalogue, tables
 
 MODELS = DBT_PROJECT_DIR / "models"
 
@@ -189,3 +189,20 @@ def test_a_rate_built_on_an_exception_measure_requires_what_that_measure_require
             if missing:
                 short[kpi_id] = (base, sorted(missing))
     assert not short, short
+
+
+def test_labels_follow_the_configured_local_standards():
+    """A label quotes the run's standard, not the default: with caseload_threshold 20 the CASELOAD label says 20."""
+    from csc_compliance.catalogue import measure_label
+    from csc_compliance.config import parse_config
+
+    assert measure_label("CASELOAD") == "Worker with 25 or more children"
+    config = parse_config({"local_standards": {"caseload_threshold": 20, "plo": {"watch_weeks": 12, "red_weeks": 20},
+                                               "cp_duration": {"watch_months": 12, "red_months": 18}}})
+    assert measure_label("CASELOAD", config.local_standards) == "Worker with 20 or more children"
+    assert "watch at 12 weeks, red at 20" in measure_label("PLO_DURATION", config.local_standards)
+    assert "watch at 12 months, red at 18 months" in measure_label("CP_DURATION", config.local_standards)
+    # the national counts keep their fixed thresholds whatever the local red thresholds say
+    assert measure_label("CP_OVER_2Y_CHILDREN", config.local_standards) == measure_label("CP_OVER_2Y_CHILDREN")
+    for kpi_id in all_measures():
+        assert "{" not in measure_label(kpi_id, config.local_standards), kpi_id

@@ -42,3 +42,16 @@ def all_measures() -> dict[str, dict]:
     m = measure_catalogue()
     return {**m["exception_measures"], **m["rate_measures"]}
 
+
+def measure_label(kpi_id: str, standards: dict | None = None) -> str:
+    """A measure's label with the numbers of the run's local standards filled in: an authority whose
+    caseload_threshold is 20 reads "Worker with 20 or more children". Without `standards`, the defaults (the
+    docs). Placeholders name a standard, `{caseload_threshold}`, or one of its keys, `{plo_red_weeks}`."""
+    values = {}
+    for key, value in (standards or measure_catalogue()["local_standards"]).items():
+        if isinstance(value, dict):
+            values.update({f"{key}_{k}": v for k, v in value.items()})
+        else:
+            values[key] = value
+    return all_measures()[kpi_id]["label"].format(**values)
+

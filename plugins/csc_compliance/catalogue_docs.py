@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from .catalogue import PROJECT_DIR, measure_catalogue, rule_catalogue
+from .catalogue import PROJECT_DIR, measure_catalogue, measure_label, rule_catalogue
 
 DOCS_DIR = PROJECT_DIR / "docs"
 
@@ -24,7 +24,7 @@ def measures_page() -> str:
              "## Exception measures", "",
              "| id | label | population at D | due date | statutory basis | needs |", "|---|---|---|---|---|---|"]
     for kpi_id, s in m["exception_measures"].items():
-        lines.append(f"| `{kpi_id}` | {_cell(s['label'])} | {_cell(s['population'])} | {_cell(s['due'])} | "
+        lines.append(f"| `{kpi_id}` | {_cell(measure_label(kpi_id))} | {_cell(s['population'])} | {_cell(s['due'])} | "
                      f"{_cell(s['statute'])} | {', '.join(s['requires'])} |")
     lines += ["", "## Readings where the definition leaves a choice", ""]
     for kpi_id, s in {**m["exception_measures"], **m["rate_measures"]}.items():
@@ -35,7 +35,7 @@ def measures_page() -> str:
               "| id | label | denominator | numerator | basis | needs |", "|---|---|---|---|---|---|"]
     for kpi_id, s in m["rate_measures"].items():
         denominator = "(a count)" if s.get("count") else s["denominator"]
-        lines.append(f"| `{kpi_id}` | {_cell(s['label'])} | {_cell(denominator)} | {_cell(s['numerator'])} | "
+        lines.append(f"| `{kpi_id}` | {_cell(measure_label(kpi_id))} | {_cell(denominator)} | {_cell(s['numerator'])} | "
                      f"{_cell(s['statute'])} | {', '.join(s['requires'])} |")
     lines += ["", "## Local standards (defaults)", "", "| key | default |", "|---|---|"]
     for key, value in m["local_standards"].items():

@@ -288,7 +288,7 @@ def _publish(ctx: RunContext, config, out: Path) -> dict:
                                        "WHERE NOT is_available ORDER BY kpi_id").fetchall())
         workbooks = write_workbooks(con, ctx.build_dir / "exceptions", config, ctx.reporting_date, unavailable)
         write_summary_page(con, ctx.build_dir / "exceptions" / "summary.html", ctx.reporting_date,
-                           config.authority_name)
+                           config.authority_name, config.local_standards)
         con.execute("DETACH history")
         con.execute("CHECKPOINT")      # the warehouse whole in its file before it is moved in
     if Path(f"{ctx.warehouse}.wal").exists():

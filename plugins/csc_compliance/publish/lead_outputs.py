@@ -35,7 +35,8 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, folder: Path, config: Config
                         resolved=resolved[resolved["lead"] == lead],
                         previous_counts=dict(zip(previous.loc[previous["lead"] == lead, "kpi_id"],
                                                  previous.loc[previous["lead"] == lead, "previous_count"])),
-                        unavailable=unavailable, areas_not_in_extract=missing.get(lead, ()))
+                        unavailable=unavailable, areas_not_in_extract=missing.get(lead, ()),
+                        standards=config.local_standards)
         write_lead_workbook(folder / name, data, passwords.get(lead))
         written[lead] = {"file": f"exceptions/{name}", "encrypted": lead in passwords,
                          "exceptions": int((exceptions["lead"] == lead).sum()),

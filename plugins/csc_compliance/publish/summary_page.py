@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..catalogue import measure_catalogue
+from ..catalogue import measure_catalogue, measure_label
 
 STATUS_COLOURS = {"overdue": "#c0392b", "due_soon": "#e67e22", "watch": "#2980b9"}
 CSS = """body{font-family:Arial,Helvetica,sans-serif;margin:24px;color:#222}h1{font-size:22px}
@@ -56,7 +56,8 @@ def _trend_chart(points: list[tuple[str, int]], width: int = 640, height: int = 
     return "".join(parts)
 
 
-def write_summary_page(con: duckdb.DuckDBPyConnection, path: Path, reporting_date: str, authority: str) -> Path:
+def write_summary_page(con: duckdb.DuckDBPyConnection, path: Path, reporting_date: str, authority: str,
+                       standards: dict | None = None) -> Path:
     """`con` is the warehouse with the history attached as `history` (after this run was recorded)."""
     measures = measure_catalogue()["exception_measures"]
     by_team = con.execute("""SELECT kpi_id, coalesce(team_id, 'UNASSIGNED'), status, count(*)
@@ -76,7 +77,7 @@ def write_summary_page(con: duckdb.DuckDBPyConnection, path: Path, reporting_dat
             if k == kpi_id:
                 teams.setdefault(team, {})[status] = n
         points = [(night, listed.get((night, kpi_id), 0)) for night in nights]
-        body.append(f'<section id="{kpi_id}"><h2>{kpi_id}: {html.escape(spec["label"])}</h2>')
+        body.append(f'<section id="{kpi_id}"><h2>{kpi_id}: {html.escape(measure_label(kpi_id, standards))}</h2>')
         body.append(_bar_chart(sorted(teams.items())) if teams else '<p class="note">No open exceptions.</p>')
         body.append(_trend_chart(points))
         body.append("</section>")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from ..catalogue import measure_catalogue
+from ..catalogue import measure_catalogue, measure_label
 from ..config import workbook_stem
 
 SHEET_COLUMNS = ["new", "person_id", "record_id", "status", "flag", "due_date", "days_overdue",
@@ -43,6 +43,7 @@ class LeadData:
     previous_counts: dict = field(default_factory=dict)
     unavailable: dict = field(default_factory=dict)
     areas_not_in_extract: tuple = ()   # configured for this lead, but no team of the extract is in them
+    standards: dict | None = None      # the run's local standards, which the measures' labels quote
 
 
 def workbook_filename(lead: str) -> str:
@@ -149,8 +150,8 @@ def write_lead_workbook(path: Path, data: LeadData, password: str | None = None)
         for kpi_id, spec in measures.items():
             rows = ex[ex["kpi_id"] == kpi_id]
             previous = data.previous_counts.get(kpi_id, 0)
-            label = spec["label"] + (f" (not available: {data.unavailable[kpi_id]} not in the extract)"
-                                     if kpi_id in data.unavailable else "")
+            label = measure_label(kpi_id, data.standards) + (
+                f" (not available: {data.unavailable[kpi_id]} not in the extract)" if kpi_id in data.unavailable else "")
             by_measure.append({"measure": kpi_id, "description": label,
                                **{s: int((rows["status"] == s).sum()) for s in STATUSES},
                                "total": len(rows), "previous run": previous, "change": len(rows) - previous})
