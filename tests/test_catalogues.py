@@ -206,3 +206,10 @@ def test_labels_follow_the_configured_local_standards():
     assert measure_label("CP_OVER_2Y_CHILDREN", config.local_standards) == measure_label("CP_OVER_2Y_CHILDREN")
     for kpi_id in all_measures():
         assert "{" not in measure_label(kpi_id, config.local_standards), kpi_id
+
+
+def test_every_statutory_basis_names_a_published_source():
+    """The statutory basis names a statute, regulation, statutory guidance, DfE statistics or a published local
+    standard or report, never an internal word such as the folder the council reports were kept in."""
+    for kpi_id, spec in all_measures().items():
+        assert "seeds" not in spec["statute"].lower(), kpi_id

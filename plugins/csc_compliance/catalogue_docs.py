@@ -10,6 +10,11 @@ from .catalogue import PROJECT_DIR, measure_catalogue, measure_label, rule_catal
 DOCS_DIR = PROJECT_DIR / "docs"
 
 
+def _anchor(name: str) -> str:
+    """An anchor that `docs/measures.md#<name>` references land on (tests/test_doc_references.py checks them)."""
+    return f'<a id="{name}"></a>'
+
+
 def _cell(text) -> str:
     return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
 
@@ -24,7 +29,7 @@ def measures_page() -> str:
              "## Exception measures", "",
              "| id | label | population at D | due date | statutory basis | needs |", "|---|---|---|---|---|---|"]
     for kpi_id, s in m["exception_measures"].items():
-        lines.append(f"| `{kpi_id}` | {_cell(measure_label(kpi_id))} | {_cell(s['population'])} | {_cell(s['due'])} | "
+        lines.append(f"| {_anchor(kpi_id.lower())}`{kpi_id}` | {_cell(measure_label(kpi_id))} | {_cell(s['population'])} | {_cell(s['due'])} | "
                      f"{_cell(s['statute'])} | {', '.join(s['requires'])} |")
     lines += ["", "## Readings where the definition leaves a choice", ""]
     for kpi_id, s in {**m["exception_measures"], **m["rate_measures"]}.items():
@@ -35,11 +40,11 @@ def measures_page() -> str:
               "| id | label | denominator | numerator | basis | needs |", "|---|---|---|---|---|---|"]
     for kpi_id, s in m["rate_measures"].items():
         denominator = "(a count)" if s.get("count") else s["denominator"]
-        lines.append(f"| `{kpi_id}` | {_cell(measure_label(kpi_id))} | {_cell(denominator)} | {_cell(s['numerator'])} | "
+        lines.append(f"| {_anchor(kpi_id.lower())}`{kpi_id}` | {_cell(measure_label(kpi_id))} | {_cell(denominator)} | {_cell(s['numerator'])} | "
                      f"{_cell(s['statute'])} | {', '.join(s['requires'])} |")
     lines += ["", "## Local standards (defaults)", "", "| key | default |", "|---|---|"]
     for key, value in m["local_standards"].items():
-        lines.append(f"| `{key}` | `{value}` |")
+        lines.append(f"| {_anchor('standard-' + key)}`{key}` | `{value}` |")
     return "\n".join(lines) + "\n"
 
 
