@@ -26,7 +26,7 @@
 
 {# A local standard {every, unit} applied to a date. #}
 {% macro add_standard(d, name) -%}
-    {%- set s = var('standards')[name] -%}
+    {%- set s = standard(name) -%}
     {%- if s['unit'] == 'working_days' -%} {{ add_wd(d, s['every']) }}
     {%- elif s['unit'] == 'days' -%} cast(({{ d }}) + {{ s['every'] }} as date)
     {%- elif s['unit'] == 'weeks' -%} cast(({{ d }}) + {{ 7 * s['every'] }} as date)

@@ -128,4 +128,31 @@ def node_results(run_results: Path) -> list[dict]:
     return [{"unique_id": r["unique_id"], "status": r["status"],
              "seconds": round(r.get("execution_time") or 0.0, 3),
              "message": (r.get("message") or "")[:500],
-             "failures": r.get("failures")} for r in data.get("results", [])]
+             "failures": r.get("failures")} for r in data.get("results", [])
+            if not r["unique_id"].startswith("operation.")]   # the run-start hook checks variables; not a node
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m csc_compliance.dbt_build --vars`: the variables a run passes to dbt, as JSON, for running dbt
+    by hand while debugging a model (README "Running dbt by hand")."""
+    import argparse
+    import datetime as dt
+    import sys
+
+    from .config import load_config
+
+    parser = argparse.ArgumentParser(prog="python -m csc_compliance.dbt_build", description=main.__doc__)
+    parser.add_argument("--vars", action="store_true", required=True, help="print the dbt variables as JSON")
+    parser.add_argument("--config", default=None, help="configuration file (default: the embedded defaults)")
+    parser.add_argument("--as-at", default=dt.date.today().isoformat(), help="reporting date D, YYYY-MM-DD")
+    args = parser.parse_args(argv)
+    try:
+        print(json.dumps(dbt_vars(load_config(args.config), dt.date.fromisoformat(args.as_at).isoformat())))
+    except (CscError, ValueError) as exc:
+        print(f"python -m csc_compliance.dbt_build: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,7 +1,7 @@
 -- The child's allocated worker at D (kpis.md "Attribution"): the open involvement whose role, trimmed and
 -- case-insensitive, is an allocated-worker role (local standard allocated_worker_roles); with several,
 -- the latest start, then the greatest involvement id.
-{%- set roles = var('standards')['allocated_worker_roles'] %}
+{%- set roles = standard('allocated_worker_roles') %}
 select
     invo_person_id as person_id,
     invo_professional_id as worker_id,

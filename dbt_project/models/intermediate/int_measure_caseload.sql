@@ -5,4 +5,4 @@ select
     cast(null as date) as due_date, 'always' as status_rule, cast(null as varchar) as flag,
     team_id as source_team_id, worker_id as source_worker_id
 from {{ ref('int_worker_caseloads') }}
-where children >= {{ var('standards')['caseload_threshold'] }}
+where children >= {{ standard('caseload_threshold') }}

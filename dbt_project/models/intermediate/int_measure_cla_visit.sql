@@ -5,7 +5,7 @@
 --      placement's first anniversary.
 -- With no current placement, (a) and the long-term test do not apply. Visits belong through clav_cla_id
 -- where the row holds one, else the person, and count from the start of care.
-{%- set long_term = var('standards')['long_term_placement_types'] %}
+{%- set long_term = standard('long_term_placement_types') %}
 with periods as (select * from {{ ref('int_periods_of_care') }} where is_open),
 seen as (
     select * from {{ ref('stg_ssd_cla_visits') }}

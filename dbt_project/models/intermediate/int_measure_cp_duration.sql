@@ -1,6 +1,6 @@
 -- CP_DURATION (kpis.md; seeds, DfE statistics; local standard cp_duration): open CP plans on the watch list at
 -- >= watch_months (due_date = the day that was reached), flagged red at >= red_months.
-{%- set cpd = var('standards')['cp_duration'] %}
+{%- set cpd = standard('cp_duration') %}
 select
     'CP_DURATION' as kpi_id, person_id, cp_plan_id as record_id,
     {{ add_months('start_date', cpd['watch_months']) }} as due_date,

@@ -9,7 +9,7 @@
 -- else the open referral's; team = the allocated worker's involvement team, else the source record's team,
 -- else the open referral's; area = the team's parent; lead = configured for the area, else named after it,
 -- else Unassigned.
-{%- set horizon = var('standards')['due_soon_horizon_working_days'] %}
+{%- set horizon = standard('due_soon_horizon_working_days') %}
 with items as (
     select * from {{ ref('int_measure_assess_45wd') }}
     union all

@@ -9,4 +9,4 @@ from {{ ref('int_allocated_workers') }} a
 join {{ ref('int_person_case_status') }} cs using (person_id)
 join {{ ref('stg_ssd_professionals') }} w on w.prof_professional_id = a.worker_id
 where regexp_matches(coalesce(w.prof_professional_job_title, ''),
-                     '{{ var("standards")["manager_job_title_pattern"] | replace("'", "''") }}')
+                     '{{ standard('manager_job_title_pattern') | replace("'", "''") }}')

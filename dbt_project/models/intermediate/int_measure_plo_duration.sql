@@ -1,7 +1,7 @@
 -- PLO_DURATION (kpis.md; PLO pre-proceedings guidance, local standard plo): one row per pre-proceedings row not
 -- concluded, on the watch list at >= watch_weeks from its start (due_date = the day that was reached),
 -- flagged red at >= red_weeks.
-{%- set plo = var('standards')['plo'] %}
+{%- set plo = standard('plo') %}
 select
     'PLO_DURATION' as kpi_id, person_id, record_id,
     cast(clock_start + {{ 7 * plo['watch_weeks'] }} as date) as due_date,
