@@ -89,7 +89,8 @@ re_referral as (
     select 'RE_REFERRAL_RATE' as kpi_id, r.cine_referral_id as item_id, r.cine_person_id as person_id,
            exists (select 1 from referrals o where o.cine_person_id = r.cine_person_id
                    and o.cine_referral_id <> r.cine_referral_id
-                   and o.cine_referral_date <= r.cine_referral_date
+                   -- a previous referral is one dated before this one: two on one day are not each other's
+                   and o.cine_referral_date < r.cine_referral_date
                    and o.cine_referral_date > {{ add_months('r.cine_referral_date', -12) }}) as in_numerator,
            coalesce(r.cine_referral_worker_id, attr.worker_id) as worker_id,
            coalesce(r.cine_referral_team, attr.team_id) as team_id

@@ -12,4 +12,7 @@ select
     {{ csc_ref('cina_assessment_worker_id') }} as cina_assessment_worker_id,
     _row_number
 from {{ source('raw', 'ssd_cin_assessments') }}
+-- an assessment that starts after D has not happened: ignored by every measure and rate, even when its
+-- authorisation date is on or before D (docs/conventions.md#nothing-after-d-counts)
+where not coalesce(csc_parse_date(cina_assessment_start_date) > {{ reporting_date() }}, false)
 {{ first_row_per_key('cina_assessment_id') }}
