@@ -43,11 +43,30 @@ def test_every_exception_measure_has_its_model_and_a_test():
 
 
 def test_every_rate_measure_is_computed_and_tested():
-    sql = (MODELS / "intermediate" / "int_rate_items.sql").read_text()
+    """Each rate has its own model, found from its id (rates/<id>/int_rate_<id>.sql), unioned by int_rate_items."""
+    union = (MODELS / "intermediate" / "int_rate_items.sql").read_text()
     tests = " ".join(p.read_text() for p in Path(__file__).parent.glob("test_measures_*.py"))
-    for kpi_id in measure_catalogue()["rate_measures"]:
-        assert kpi_id in sql or kpi_id.removesuffix("_RATE") in sql, kpi_id
+    rates = measure_catalogue()["rate_measures"]
+    for kpi_id in rates:
+        model = f"int_rate_{kpi_id.lower()}"
+        path = MODELS / "intermediate" / "rates" / kpi_id.lower() / f"{model}.sql"
+        assert path.exists(), path
+        assert f"'{kpi_id}' as kpi_id" in path.read_text() or f"'{kpi_id}'" in path.read_text(), f"{model} does not name {kpi_id}"
+        assert f"ref('{model}')" in union, f"int_rate_items does not union {model}"
         assert kpi_id in tests, f"no test names {kpi_id}"
+    assert {p.parent.name for p in (MODELS / "intermediate" / "rates").glob("*/int_rate_*.sql")} == {k.lower() for k in rates}
+
+
+def test_each_measure_is_laid_out_in_its_own_folder():
+    """From an id to its model, its YAML doc and its unit tests in one step: measures/<id>/."""
+    for kpi_id in measure_catalogue()["exception_measures"]:
+        folder = MODELS / "intermediate" / "measures" / kpi_id.lower()
+        model = f"int_measure_{kpi_id.lower()}"
+        assert (folder / f"{model}.sql").exists() and (folder / f"{model}.yml").exists(), folder
+        units = yaml.safe_load((folder / "unit_tests.yml").read_text())["unit_tests"]
+        assert units, f"{kpi_id} has no dbt unit test beside its model"
+    shared = {p.stem for p in (MODELS / "intermediate").glob("int_measure_*.sql")}
+    assert shared == {"int_measure_items", "int_measure_availability"}, shared
 
 
 def test_staging_models_read_every_catalogue_column():
@@ -91,10 +110,25 @@ def test_generated_reference_pages_are_current():
         assert (DOCS_DIR / name).read_text(encoding="utf-8") == build(), f"docs/{name} is stale"
 
 
+def test_measure_model_docs_are_generated_from_the_catalogue():
+    """Each measure's dbt YAML doc is written from measures.yml, never by hand: regenerate with
+    `python -m csc_compliance.catalogue_docs`. A hand edit, a stale file or a stray one fails here."""
+    from csc_compliance.model_docs import model_docs
+
+    docs = model_docs()
+    for path, text in docs.items():
+        assert path.exists() and path.read_text(encoding="utf-8") == text, f"{path.relative_to(MODELS)} is stale"
+    on_disk = set((MODELS / "intermediate" / "measures").glob("*/int_measure_*.yml")) | set(
+        (MODELS / "intermediate" / "rates").glob("*/int_rate_*.yml"))
+    assert on_disk == set(docs), sorted(str(p) for p in on_disk ^ set(docs))
+    description = documented_models()["int_measure_cp_visit"]["description"]
+    assert "docs/measures.md#cp_visit" in description and "Open CP plans" in description
+
+
 def test_every_exception_measure_has_a_dbt_unit_test():
-    units = yaml.safe_load((MODELS / "intermediate" / "_unit_tests.yml").read_text())["unit_tests"]
-    tested = {u["model"] for u in units}
     for kpi_id in measure_catalogue()["exception_measures"]:
+        folder = MODELS / "intermediate" / "measures" / kpi_id.lower()
+        tested = {u["model"] for u in yaml.safe_load((folder / "unit_tests.yml").read_text())["unit_tests"]}
         model = f"int_measure_{kpi_id.lower()}"
         # ASSESS_45WD's due date is computed (and unit-tested) in int_assessments
         assert model in tested or (kpi_id == "ASSESS_45WD" and "int_assessments" in tested), kpi_id
@@ -148,11 +182,12 @@ def _staging_tables_read(nodes: dict, model: str, skip: frozenset, seen: set) ->
     return found
 
 
-def test_each_exception_measure_requires_every_table_its_model_reads(tmp_path, monkeypatch):
-    """Availability follows lineage: `requires` plus `attribution_reads` is exactly the set of SSD tables the
-    measure's dbt model reads (from the parsed dbt graph), the working-day calendar's reach aside. Before,
-    CIN_VISIT read ssd_cp_plans and ssd_cla_episodes (the CIN-level test) without requiring them, so an extract
-    without CP plans listed children on CP plans as CIN visit exceptions instead of 'not available'."""
+def measure_lineage(tmp_path, monkeypatch) -> dict[str, set[str]]:
+    """The SSD tables each measure's model reads, however indirectly, from the parsed dbt graph: every
+    exception measure's int_measure_<id> and every rate's int_rate_<id>. Not followed: the working-day
+    calendar's reach (it reads every table only for how far back to build) and the person's attribution
+    (docs/conventions.md#attribution: it falls back, so it never decides whether a measure can be computed),
+    nor the availability model itself."""
     import json
 
     from csc_compliance.catalogue import DBT_PROJECT_DIR
@@ -166,12 +201,26 @@ def test_each_exception_measure_requires_every_table_its_model_reads(tmp_path, m
     assert result.success, result.exception
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     nodes = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
-    calendar = frozenset({"int_calendar", "int_earliest_date"})   # reads every table only for how far back to reach
+    skip = frozenset({"int_calendar", "int_earliest_date", "int_person_attribution", "int_units",
+                      "int_measure_availability"})
+    lineage = {}
+    for kind, prefix in (("exception_measures", "int_measure_"), ("rate_measures", "int_rate_")):
+        for kpi_id in measure_catalogue()[kind]:
+            model = prefix + kpi_id.lower()
+            assert model in nodes, f"{kpi_id}: no dbt model {model}"
+            lineage[kpi_id] = _staging_tables_read(nodes, model, skip, set())
+    return lineage
+
+
+def test_each_measure_requires_every_table_its_model_reads(tmp_path, monkeypatch):
+    """Availability follows lineage: `requires` plus `attribution_reads` is exactly the set of SSD tables the
+    measure's dbt model reads (exception measures and rates alike). Before, CIN_VISIT read ssd_cp_plans and
+    ssd_cla_episodes (the CIN-level test) without requiring them, so an extract without CP plans listed
+    children on CP plans as CIN visit exceptions instead of 'not available'; ASSESS_45WD_RATE's due date
+    read referrals it did not require."""
     wrong = {}
-    for kpi_id, spec in measure_catalogue()["exception_measures"].items():
-        model = f"int_measure_{kpi_id.lower()}"
-        assert model in nodes, f"{kpi_id}: no dbt model {model}"
-        read = _staging_tables_read(nodes, model, calendar, set())
+    for kpi_id, read in measure_lineage(tmp_path, monkeypatch).items():
+        spec = all_measures()[kpi_id]
         declared = set(spec["requires"]) | set(spec.get("attribution_reads", []))
         if read != declared or set(spec["requires"]) & set(spec.get("attribution_reads", [])):
             wrong[kpi_id] = {"read, not declared": sorted(read - declared), "declared, not read": sorted(declared - read)}

@@ -298,14 +298,15 @@ def test_a_missing_table_makes_its_measures_not_available(tmp_path):
 
 
 def test_dbt_unit_tests_pass(wh, tmp_path):
-    """The dbt `unit_tests:` of dbt_project/models/intermediate/_unit_tests.yml (one per measure's edge cases)."""
+    """Every dbt `unit_tests:` of the project: each measure's (measures/<id>/unit_tests.yml) and the shared models'."""
     import yaml
 
     from csc_compliance.catalogue import DBT_PROJECT_DIR
     from csc_compliance.config import parse_config
     from csc_compliance.dbt_build import dbt_vars, run_dbt_unit_tests
 
-    defined = yaml.safe_load((DBT_PROJECT_DIR / "models/intermediate/_unit_tests.yml").read_text())["unit_tests"]
+    defined = [u for path in (DBT_PROJECT_DIR / "models").rglob("*.yml")
+               for u in (yaml.safe_load(path.read_text()) or {}).get("unit_tests", [])]
     warehouse = wh.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()[0]
     results = run_dbt_unit_tests(warehouse, tmp_path, dbt_vars(parse_config({}), D.isoformat()))
     assert len(results) == len(defined) >= 10

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 from .catalogue import PROJECT_DIR, measure_catalogue, measure_label, rule_catalogue
+from .model_docs import write_model_docs
 
 DOCS_DIR = PROJECT_DIR / "docs"
 
@@ -23,9 +24,11 @@ def measures_page() -> str:
     m = measure_catalogue()
     lines = ["# Measures", "",
              "Generated from `plugins/csc_compliance/measures.yml` by `python -m csc_compliance.catalogue_docs`;",
-             "written in the terms of `docs/conventions.md`. Each exception measure's SQL is",
-             "`dbt_project/models/intermediate/int_measure_<id>.sql`; its tests are in `tests/test_measures_*.py`",
-             "and `dbt_project/models/intermediate/_unit_tests.yml`.", "",
+             "written in the terms of `docs/conventions.md`. Each exception measure's folder",
+             "`dbt_project/models/intermediate/measures/<id>/` holds its model (`int_measure_<id>.sql`), its YAML",
+             "doc (generated from the catalogue) and its dbt unit tests (`unit_tests.yml`); each rate's folder is",
+             "`dbt_project/models/intermediate/rates/<id>/` (`int_rate_<id>.sql`). Pipeline-level tests of every",
+             "measure are in `tests/test_measures_*.py`.", "",
              "## Exception measures", "",
              "| id | label | population at D | due date | statutory basis | needs |", "|---|---|---|---|---|---|"]
     for kpi_id, s in m["exception_measures"].items():
@@ -35,7 +38,7 @@ def measures_page() -> str:
     for kpi_id, s in {**m["exception_measures"], **m["rate_measures"]}.items():
         if s.get("interpretation"):
             lines.append(f"- `{kpi_id}`: {s['interpretation']}")
-    lines += ["", "## Rate measures", "", "Computed in `dbt_project/models/intermediate/int_rate_items.sql`, "
+    lines += ["", "## Rate measures", "", "Each computed in `dbt_project/models/intermediate/rates/<id>/int_rate_<id>.sql`, "
               "published by `fct_kpi_values` at la, area, team and worker level.", "",
               "| id | label | denominator | numerator | basis | needs |", "|---|---|---|---|---|---|"]
     for kpi_id, s in m["rate_measures"].items():
@@ -78,6 +81,8 @@ def main() -> int:
     for name, build in PAGES.items():
         (DOCS_DIR / name).write_text(build(), encoding="utf-8")
         print(f"wrote docs/{name}")
+    written = write_model_docs()
+    print(f"wrote the dbt YAML docs of {len(written)} measure models")
     return 0
 
 
