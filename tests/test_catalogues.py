@@ -169,27 +169,11 @@ def test_every_tables_child_is_a_person_of_ssd_person():
     assert not missing, missing
 
 
-def _staging_tables_read(nodes: dict, model: str, skip: frozenset, seen: set) -> set[str]:
-    """The SSD tables a model reads, however indirectly: the staging models (stg_<table>) upstream of it."""
-    if model.startswith("stg_"):
-        return {model[len("stg_"):]}
-    found: set[str] = set()
-    for parent in nodes[model]["depends_on"]["nodes"]:
-        name = parent.split(".")[-1]
-        if parent.startswith("model.") and name not in skip and name not in seen:
-            seen.add(name)
-            found |= _staging_tables_read(nodes, name, skip, seen)
-    return found
-
-
 def measure_lineage(tmp_path, monkeypatch) -> dict[str, set[str]]:
-    """The SSD tables each measure's model reads, however indirectly, from the parsed dbt graph: every
-    exception measure's int_measure_<id> and every rate's int_rate_<id>. Not followed: the working-day
-    calendar's reach (it reads every table only for how far back to build) and the person's attribution
-    (docs/conventions.md#attribution: it falls back, so it never decides whether a measure can be computed),
-    nor the availability model itself."""
+    """The SSD tables each measure's model reads (csc_compliance.lineage), from a fresh `dbt parse`."""
     import json
 
+    from csc_compliance import lineage
     from csc_compliance.catalogue import DBT_PROJECT_DIR
     from csc_compliance.config import parse_config
     from csc_compliance.dbt_build import _invoke, dbt_vars
@@ -199,17 +183,7 @@ def measure_lineage(tmp_path, monkeypatch) -> dict[str, set[str]]:
                       "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
                       "--vars", json.dumps(dbt_vars(parse_config({}), "2026-11-20")), "--quiet"])
     assert result.success, result.exception
-    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
-    nodes = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
-    skip = frozenset({"int_calendar", "int_earliest_date", "int_person_attribution", "int_units",
-                      "int_measure_availability"})
-    lineage = {}
-    for kind, prefix in (("exception_measures", "int_measure_"), ("rate_measures", "int_rate_")):
-        for kpi_id in measure_catalogue()[kind]:
-            model = prefix + kpi_id.lower()
-            assert model in nodes, f"{kpi_id}: no dbt model {model}"
-            lineage[kpi_id] = _staging_tables_read(nodes, model, skip, set())
-    return lineage
+    return lineage.measure_lineage(json.loads((tmp_path / "target" / "manifest.json").read_text()))
 
 
 def test_each_measure_requires_every_table_its_model_reads(tmp_path, monkeypatch):
