@@ -227,14 +227,12 @@ PLANTED_KIND_TO_RULE_KIND = {
 def test_every_planted_recording_gap_is_found_by_the_right_rule_on_the_right_row(run, tmp_path):
     import datetime as dt
 
-    import yaml
-
-    from csc_compliance.catalogue import RULE_CATALOGUE
+    from csc_compliance.catalogue import rule_catalogue
     from csc_compliance.generate import generate_extract
 
     # the same seed, profile and date regenerate the same extract, with the generator's list of planted gaps
     planted = generate_extract(profile="demo", seed=7, as_at=dt.date.fromisoformat(AS_AT), out_dir=tmp_path / "x").gaps
-    kinds = {r["id"]: r["kind"] for r in yaml.safe_load(RULE_CATALOGUE.read_text())["rules"]}
+    kinds = {r["id"]: r["kind"] for r in rule_catalogue()["rules"]}
     found = {}
     for g in read_csv(run["out"] / "dq/recording_gaps.csv"):
         found.setdefault((g["table"], int(g["row_number"]), g["column"]), set()).add(g["rule_id"])

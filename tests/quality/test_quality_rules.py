@@ -173,11 +173,9 @@ def test_a_partial_index_list_is_refused():
 def test_consistency_rules_of_the_shipped_catalogue(tmp_path):
     """The `check` rules: an ICPC on a weekend, an ICPC with no s47, a CIN plan open alongside a CP plan,
     two open CIN plans, a young person of 18+ on a plan, a supervision recorded late, seen before birth."""
-    import yaml
+    from csc_compliance.catalogue import rule_catalogue
 
-    from csc_compliance.catalogue import RULE_CATALOGUE
-
-    catalogue = yaml.safe_load(RULE_CATALOGUE.read_text())
+    catalogue = rule_catalogue()
     wanted = {"ICPC_NOT_ON_WEEKEND", "ICPC_HAS_S47", "CINP_NOT_ALONGSIDE_CP_OR_CARE", "CINP_ONE_OPEN_PER_CHILD",
               "CPPL_UNDER_18", "SUPV_RECORDED_WITHIN_5WD", "CPPV_VISIT_NOT_BEFORE_BIRTH", "CLAE_NO_OVERLAPPING_PERIODS"}
     catalogue = {**catalogue, "rules": [r for r in catalogue["rules"] if r["id"] in wanted]}
@@ -237,11 +235,9 @@ def test_dept_parent_name_flags_only_the_teams_spelling_the_area_otherwise(tmp_p
     """An area's name is the spelling most of its teams give, ties to the first in file order, counted over
     the teams as staged (first row per team id), as int_units chooses it (docs/conventions.md#attribution):
     only the teams spelling it otherwise are flagged, not every team of the area."""
-    import yaml
+    from csc_compliance.catalogue import rule_catalogue
 
-    from csc_compliance.catalogue import RULE_CATALOGUE
-
-    catalogue = yaml.safe_load(RULE_CATALOGUE.read_text())
+    catalogue = rule_catalogue()
     catalogue = {**catalogue, "rules": [r for r in catalogue["rules"] if r["id"] == "DEPT_PARENT_NAME_CONSISTENT"]}
 
     def team(team_id, area_id, area_name):
