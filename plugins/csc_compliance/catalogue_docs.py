@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from .catalogue import PROJECT_DIR, measure_catalogue, measure_label, rule_catalogue
+from .catalogue import PROJECT_DIR, measure_catalogue, measure_label, rule_catalogue, tables
 from .model_docs import write_model_docs
 
 DOCS_DIR = PROJECT_DIR / "docs"
@@ -73,7 +73,45 @@ def rules_page() -> str:
     return "\n".join(lines) + "\n"
 
 
-PAGES = {"measures.md": measures_page, "rules.md": rules_page}
+def _tables_section() -> list[str]:
+    lines = []
+    for table, spec in tables().items():
+        lines += [f"#### `{table}`", "",
+                  f"Key `{spec['key']}`" + (f"; the child is `{spec['person_id']}`." if spec.get("person_id") else "."), "",
+                  "| column | type | required | personal |", "|---|---|---|---|"]
+        for column, c in spec["columns"].items():
+            lines.append(f"| `{column}` | {c['type']} | {'yes' if c.get('required') else ''} | "
+                         f"{'yes' if c.get('personal') else ''} |")
+        lines.append("")
+    return lines[:-1]
+
+
+def _columns(columns) -> list[str]:
+    return ["Columns, in this order: " + ", ".join(f"`{c}`" for c in columns) + "."]
+
+
+def _contract_regions() -> dict[str, list[str]]:
+    from .publish.csv_outputs import EXCEPTION_COLUMNS, GAP_COLUMNS, KPI_COLUMNS
+
+    return {"tables": _tables_section(), "exception-columns": _columns(EXCEPTION_COLUMNS),
+            "kpi-columns": _columns(KPI_COLUMNS), "gap-columns": _columns(GAP_COLUMNS)}
+
+
+def contract_page() -> str:
+    """docs/contract.md is prose with generated regions (`<!-- generated: NAME -->` ... `<!-- end generated -->`)
+    filled from the catalogues and the output code, so the table contract and output columns cannot drift."""
+    text = (DOCS_DIR / "contract.md").read_text(encoding="utf-8")
+    for name, lines in _contract_regions().items():
+        start, end = f"<!-- generated: {name} -->\n", "<!-- end generated -->"
+        head, found, rest = text.partition(start)
+        if not found:
+            raise ValueError(f"docs/contract.md has no region {start.strip()}")
+        _, found, tail = rest.partition(end)
+        text = head + start + "\n".join(lines) + "\n" + end + tail
+    return text
+
+
+PAGES = {"measures.md": measures_page, "rules.md": rules_page, "contract.md": contract_page}
 
 
 def main() -> int:
