@@ -61,3 +61,27 @@ def test_a_broken_reference_is_found(tmp_path):
     assert "no-such-heading" not in anchors(page)
     assert REFERENCE.findall("see docs/conventions.md#open-at-d.") == [("docs/conventions.md", "open-at-d")]
     assert REFERENCE.findall("(docs/ssd-schema/)") == [("docs/ssd-schema/", "")]
+
+
+# the product owner's statement lives outside the repository: a clone from a public host has none of it
+OUTSIDE = re.compile(r"\bkpis\.md\b|\bcontract\.md\b|\.\./shared\b|shared/spec\b|\bssd-schema\b")
+
+
+def test_no_reference_points_outside_the_repository():
+    """Every definition a reader is sent to is in the repository (docs/...): none to kpis.md, contract.md or
+    ../shared, which a clone does not have."""
+    outside = []
+    for path in repository_files():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        if path == Path(__file__):
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            for match in OUTSIDE.finditer(line):
+                before = line[max(0, match.start() - 5):match.start()]
+                if before.endswith("docs/"):   # docs/contract.md, docs/ssd-schema: in the repository
+                    continue
+                outside.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:100]}")
+    assert not outside, f"{len(outside)} references outside the repository:\n" + "\n".join(outside[:60])

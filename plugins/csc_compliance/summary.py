@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalogue import measure_catalogue
+from .catalogue import measure_catalogue, measure_label
 
 
 def print_summary(out: Path, seconds: float, log_file: Path) -> None:
@@ -16,16 +16,21 @@ def print_summary(out: Path, seconds: float, log_file: Path) -> None:
     kpis = pd.read_csv(out / "kpis" / "kpi_values.csv", dtype=str, keep_default_na=False)
     gaps = pd.read_csv(out / "dq" / "recording_gaps.csv", dtype=str, keep_default_na=False)
     measures = measure_catalogue()
+    standards = manifest.get("config", {}).get("local_standards")   # the run's: labels quote its thresholds
+
+    def label(kpi_id: str) -> str:
+        text = measure_label(kpi_id, standards)
+        return text if len(text) <= 52 else text[:51] + "…"
     lines = [f"Run complete for {manifest['authority']['name']} as at {manifest['reporting_date']} "
              f"in {seconds:.0f} s.", "", "Exceptions by measure (overdue / due soon / watch):"]
     unavailable = manifest.get("measures_not_available", {})
     for kpi_id in measures["exception_measures"]:
         counts = exceptions[exceptions.kpi_id == kpi_id].status.value_counts()
         if kpi_id in unavailable:
-            lines.append(f"  {kpi_id:<22} {unavailable[kpi_id]}")
+            lines.append(f"  {kpi_id:<22} {label(kpi_id):<52} {unavailable[kpi_id]}")
             continue
-        lines.append(f"  {kpi_id:<22} {counts.get('overdue', 0):>6} / {counts.get('due_soon', 0):>6} / "
-                     f"{counts.get('watch', 0):>6}")
+        lines.append(f"  {kpi_id:<22} {label(kpi_id):<52} {counts.get('overdue', 0):>6} / "
+                     f"{counts.get('due_soon', 0):>6} / {counts.get('watch', 0):>6}")
     lines += ["", "Rates (authority):"]
     for r in kpis[kpis.level == "la"].itertuples():
         if r.note:
@@ -35,7 +40,7 @@ def print_summary(out: Path, seconds: float, log_file: Path) -> None:
         else:
             value = f"{float(r.value):.1%}" if r.value else "-"
             detail = f"{r.numerator}/{r.denominator}"
-        lines.append(f"  {r.kpi_id:<22} {value:>7}  {detail}")
+        lines.append(f"  {r.kpi_id:<26} {label(r.kpi_id):<52} {value:>7}  {detail}")
     lines += ["", "Exceptions and recording gaps by strategic lead:"]
     for lead, info in sorted(manifest["workbooks"].items()):
         lines.append(f"  {lead:<30} {info['exceptions']:>6} exceptions  {info['recording_gaps']:>6} gaps  "
