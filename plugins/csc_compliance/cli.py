@@ -1,4 +1,7 @@
-"""csc-compliance: `run` runs the nightly DAG in-process on any extract; `generate` writes a synthetic one.
+"""csc-compliance: run the nightly compliance pipeline, check an extract, or generate a synthetic one.
+
+`run` runs the nightly DAG in-process on any extract; `check` finds, in seconds, everything that would stop
+a run; `generate` writes a synthetic extract.
 
 The terminal shows progress stage by stage and, on failure, one plain paragraph; Airflow's and dbt's own
 logs go to a log file under the output folder."""
@@ -34,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", default=None, help="configuration file (YAML)")
     run.add_argument("--region", default=None,
                      help="regional file listing authorities (instead of --extract, --out and --config)")
+    check = sub.add_parser("check", help="check an extract (and configuration) for everything that would stop a "
+                                         "run, in seconds, listing every problem")
+    check.add_argument("--extract", required=True, help="extract folder (<table>.csv or .parquet files)")
+    check.add_argument("--config", default=None, help="configuration file (YAML)")
     gen = sub.add_parser("generate", help="write a synthetic extract (fictional children only)")
     gen.add_argument("--profile", default="demo",
                      help="demo (about 2,000 children), large (about 60,000) or region (several large authorities)")
@@ -101,8 +108,8 @@ def _authorities(args) -> list[dict]:
     """The authorities this run serves, checked before anything starts (CscError on bad input)."""
     from .authorities import load_region, single
     from .config import load_config
-    from .errors import ConfigError
-    from .extract import check_manifest_authority, discover, read_manifest
+    from .errors import ConfigError, ExtractError
+    from .extract_check import check_extract, report
 
     if args.region:
         if args.extract or args.out or args.config:
@@ -114,10 +121,10 @@ def _authorities(args) -> list[dict]:
     if not args.extract or not args.out:
         raise ConfigError("--extract and --out are required (or --region)")
     extract = Path(args.extract).expanduser().resolve()
-    discover(extract)
+    problems = check_extract(extract, args.config)   # what `check` checks: refused in seconds, every problem named
+    if problems:
+        raise ExtractError(report(problems)) if len(problems) > 1 else problems[0]
     config = load_config(args.config)
-    config.check_workbook_passwords()       # a password variable named but unset stops the run now
-    check_manifest_authority(read_manifest(extract), config.authority_code, config.authority_configured)
     return single(str(extract), str(Path(args.out).expanduser().resolve()),
                   str(Path(args.config).resolve()) if args.config else None, config.authority_code)
 
@@ -161,7 +168,9 @@ def command_run(args) -> int:
     try:
         authorities = _authorities(args)
     except CscError as exc:
-        return _fail(str(exc))
+        out = Path(args.out).expanduser() if args.out and not args.region else None
+        kept = " The previously published outputs are unchanged." if out and (out / "run_manifest.json").exists() else ""
+        return _fail(f"{exc}{kept}" if str(exc).endswith(".") or not kept else f"{exc}.{kept}")
     outs = [Path(a["out_dir"]) for a in authorities]
     locks = []
     for out in outs:
@@ -236,6 +245,22 @@ def command_run(args) -> int:
     return failure_code if failures else 0
 
 
+def command_check(args) -> int:
+    """Exit 0 when a run of this extract would not be refused, 1 listing every problem when it would."""
+    from .extract_check import check_extract, report
+
+    start = time.perf_counter()
+    extract = Path(args.extract).expanduser().resolve()
+    problems = check_extract(extract, args.config)
+    seconds = time.perf_counter() - start
+    if problems:
+        print(f"csc-compliance check: {extract} would be refused: {report(problems)}", file=sys.stderr)
+        return 1
+    print(f"csc-compliance check: {extract} is ready to run: every file is readable with its required columns "
+          f"({seconds:.1f} s). Bad values, if any, are reported by a run as recording gaps.")
+    return 0
+
+
 def command_generate(args) -> int:
     from .generate import generate_extract
 
@@ -267,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # outputs hold children's data: readable by their owner only
     if args.command == "run":
         return command_run(args)
+    if args.command == "check":
+        return command_check(args)
     return command_generate(args)
 
 

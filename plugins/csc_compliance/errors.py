@@ -13,14 +13,18 @@ class ExtractError(CscError):
     """The extract cannot be read: names the file and, where there is one, the column and row."""
 
     def __init__(self, message: str, *, file: str | None = None, column: str | None = None,
-                 row: int | None = None):
-        self.file, self.column, self.row = file, column, row
+                 row: int | None = None, line: int | None = None):
+        # row: the data row, counted from 1 after the header (0 = the header); line: the file's line where
+        # that row starts, as an editor numbers it (they differ once a quoted value spans several lines)
+        self.file, self.column, self.row, self.line = file, column, row, line
         where = []
         if file:
             where.append(f"file {file}")
         if column:
             where.append(f"column {column}")
-        if row is not None:
+        if row is not None and line is not None:
+            where.append(f"line {line} (the header, row 0)" if row == 0 else f"line {line} (data row {row})")
+        elif row is not None:
             where.append(f"row {row}")
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)

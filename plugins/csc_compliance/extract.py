@@ -1,4 +1,4 @@
-"""Reading the nightly extract (contract.md "Input") and landing it into the warehouse's `raw` schema.
+"""Reading the nightly extract (docs/contract.md#input) and landing it into the warehouse's `raw` schema.
 
 Every value lands as text: a bad value never stops the night, it becomes a recording gap and reads as
 null downstream. What stops the run is a file that cannot be read as a table (not UTF-8, ragged rows,
@@ -77,12 +77,14 @@ def check_manifest_authority(manifest: dict | None, code: str, configured: bool)
                            file="manifest.json", column="authority")
 
 
-def discover(extract_dir: Path) -> dict[str, ExtractFile]:
-    """The extract's table files; unknown files are ignored, a table given twice stops the run."""
+def survey(extract_dir: Path) -> tuple[dict[str, ExtractFile], list[ExtractError]]:
+    """The extract's table files, and every problem with them (an unreadable file, a table given twice);
+    unknown files are ignored. A folder that is missing or holds no table at all is raised at once."""
     if not extract_dir.is_dir():
         raise ExtractError(f"extract folder {extract_dir} does not exist or is not a folder")
     known = catalogue_tables()
     found: dict[str, ExtractFile] = {}
+    problems: list[ExtractError] = []
     for path in sorted(extract_dir.iterdir()):
         table = path.stem.lower()
         if path.suffix.lower() not in SUFFIXES or table not in known:
@@ -91,14 +93,23 @@ def discover(extract_dir: Path) -> dict[str, ExtractFile]:
         # extract job, never to be published as a night with that table absent
         unreadable = _why_unreadable(path)
         if unreadable:
-            raise ExtractError(f"the table's file cannot be read: {unreadable}", file=path.name)
-        if table in found:
-            raise ExtractError(f"table {table} is given twice ({found[table].path.name} and {path.name}); "
-                               "keep one", file=path.name)
-        found[table] = ExtractFile(table, path, path.suffix.lower().lstrip("."))
-    if not found:   # the wrong folder, or an extract job that wrote nothing: never publish an empty night
+            problems.append(ExtractError(f"the table's file cannot be read: {unreadable}", file=path.name))
+        elif table in found:
+            problems.append(ExtractError(f"table {table} is given twice ({found[table].path.name} and "
+                                         f"{path.name}); keep one", file=path.name))
+        else:
+            found[table] = ExtractFile(table, path, path.suffix.lower().lstrip("."))
+    if not found and not problems:   # the wrong folder, or a job that wrote nothing: never publish an empty night
         raise ExtractError(f"extract folder {extract_dir} holds no SSD table (<table>.csv or <table>.parquet, "
                            "for example ssd_person.csv); nothing was run")
+    return found, problems
+
+
+def discover(extract_dir: Path) -> dict[str, ExtractFile]:
+    """The extract's table files; the first problem survey() finds stops the run."""
+    found, problems = survey(extract_dir)
+    if problems:
+        raise problems[0]
     return found
 
 
@@ -189,14 +200,14 @@ def _csv_problem(exc: Exception, file: str, path: Path | None = None, header: li
     """DuckDB's CSV error as a reason and a row, never its text: that quotes the record ("Original Line")."""
     text = str(exc)
     m = _DUCKDB_LINE.search(text)
-    # DuckDB counts records from the header (line 1); we count data rows from 1.
+    # DuckDB counts records from the header (record 1); we count data rows from 1.
     row = int(m.group(1)) - 1 if m else None
     if row is None and path is not None and header is not None:
         stray = _stray_carriage_return(path, header)
         if stray:
             return ExtractError("a carriage return (CR) outside quotes breaks the row: a line break inside a value "
                                 "must be quoted, and lines must end in LF or CRLF",
-                                file=file, column=stray[1], row=stray[0])
+                                file=file, column=stray[1], row=stray[0], line=_line_of_row(path, stray[0]))
     # what went wrong, without the "Possible fixes" and the reader's options that follow it
     what = re.split(r"\n\s*Possible (?:fixes|Solution)|\n\s*file = ", text, maxsplit=1)[0].lower()
     if "unicode" in what or "utf-8" in what or "utf8" in what:
@@ -209,7 +220,26 @@ def _csv_problem(exc: Exception, file: str, path: Path | None = None, header: li
         reason = "a quoted field is not closed"
     else:
         reason = "the row cannot be read as CSV"
-    return ExtractError(reason, file=file, row=row)
+    return ExtractError(reason, file=file, row=row, line=_line_of_row(path, row) if path and row is not None else None)
+
+
+def _line_of_row(path: Path, row: int) -> int | None:
+    """The line of the file (from 1, as an editor counts) where data row `row` starts (0 = the header): a
+    quoted value holding line breaks makes one row span several lines. Read only when reporting a problem."""
+    if row == 0:
+        return 1
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader, None)
+            start = reader.line_num + 1
+            for number, _ in enumerate(reader, 1):
+                if number == row:
+                    return start
+                start = reader.line_num + 1
+            return start if row == number + 1 else None   # the row that could not be read at the end
+    except (csv.Error, OSError, UnboundLocalError):
+        return None
 
 
 def _csv_relation(path: Path, header: list[str]) -> str:
@@ -318,7 +348,8 @@ def land_table(con: duckdb.DuckDBPyConnection, table: str, ef: ExtractFile | Non
     for c in columns:
         if c in header:
             expr = _as_text(header[c], types.get(header[c], "VARCHAR"))
-            if ef.fmt == "csv":  # an empty cell is null (contract.md); so is NULL, as SQL Server's tools write it
+            # an empty cell is null (docs/contract.md#file-formats); so is NULL, as SQL Server's tools write it
+            if ef.fmt == "csv":
                 expr = f"CASE WHEN {_quote(header[c])} IN ('', 'NULL') THEN NULL ELSE {_quote(header[c])} END"
             select.append(f"{expr} AS {_quote(c)}")
         else:

@@ -1,6 +1,6 @@
-"""Bad-input corpus, part 5: what the user of `csc-compliance run` sees (contract.md "Running", "What stops a
-run"; README "Running on your own extract"): a non-zero exit code, one plain paragraph on stderr naming what
-was wrong, never a traceback, and the previously published outputs exactly as they were.
+"""Bad-input corpus, part 5: what the user of `csc-compliance run` sees (docs/contract.md#running,
+docs/contract.md#what-stops-a-run; README "Running on your own extract"): a non-zero exit code, one plain
+paragraph on stderr naming what was wrong, never a traceback, and the previously published outputs exactly as they were.
 
 A refused extract goes through the real command line and its Airflow DAG (about 25 s) against a folder
 holding a real published run, and two inputs refused before Airflow starts do the same; the command line's
@@ -61,7 +61,9 @@ def published(values_run, tmp_path_factory):
 
 # --- refused extracts, through the DAG ---------------------------------------------------------------
 
-# One run through the DAG: a refused file naming its column (test_end_to_end.py has one naming its row).
+# A refused file naming its column: `run` checks the extract before Airflow starts (csc_compliance.extract_check),
+# so it is refused in seconds, never reaching the DAG's land stage (which refuses the same for scheduled runs:
+# test_refused_inputs.py), and what was published stays as it was.
 DAG_CASES = [
     pytest.param(missing_required_column_parquet, ("ssd_department.parquet", "column dept_team_parent_id"),
                  id="missing_required_column_parquet"),
@@ -70,7 +72,8 @@ DAG_CASES = [
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("mutate, names", DAG_CASES)
-def test_refused_extract_through_the_dag(mutate, names, base_extract, published, airflow_home, tmp_path_factory):
+def test_refused_extract_is_refused_before_the_dag_starts(mutate, names, base_extract, published, airflow_home,
+                                                          tmp_path_factory):
     folder, _ = base_extract
     out, before = published
     root = tmp_path_factory.mktemp("corpus-cli-dag")
@@ -84,7 +87,7 @@ def test_refused_extract_through_the_dag(mutate, names, base_extract, published,
         assert words in result.stderr, result.stderr
     assert "previously published outputs are unchanged" in result.stderr
     assert no_traceback(result) and one_paragraph(result), result.stderr
-    assert "[2/5] land" in result.stdout and "[3/5]" not in result.stdout  # stopped at landing
+    assert "[1/5]" not in result.stdout and "[2/5]" not in result.stdout  # refused before the DAG started
     assert tree_digest(out) == before
     assert not (out / ".csc-build").exists()
 
@@ -222,8 +225,9 @@ def test_input_refused_before_airflow_leaves_published_outputs(base_extract, pub
 
 @pytest.mark.parametrize("as_at", ["2026-02-30", "30/11/2026", "", "20261120", "2026-W47-5"])
 def test_impossible_manifest_date_stops_the_run_naming_it(as_at, base_extract, tmp_path):
-    """Without --as-at the reporting date is manifest.json's as_at (contract.md): an impossible one stops the
-    run at prepare, before anything is built, naming the file and the key. In-process: the DAG's prepare."""
+    """Without --as-at the reporting date is manifest.json's as_at (docs/contract.md#the-extract-folder): an
+    impossible one stops the run at prepare, before anything is built, naming the file and the key. In-process: the
+    DAG's prepare."""
     folder, _ = base_extract
     extract = copy_extract(folder, tmp_path / "extract")
     manifest = json.loads((extract / "manifest.json").read_text())
