@@ -1,7 +1,8 @@
 """Hand-made extracts for tests: write the tables a test names, each with every catalogue column (blank
 unless given), as CSV files in a folder. Absent tables stay absent unless `all_tables` is set. As in a real
 extract, every child named anywhere has a row in ssd_person (unless the test gives ssd_person itself): a
-person id naming no row is a broken reference, which the measures read as null (contract.md)."""
+person id naming no row is a broken reference, which the measures read as null
+(docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run)."""
 from __future__ import annotations
 
 import csv

@@ -104,10 +104,10 @@ def test_rules_name_catalogue_tables_and_columns():
 
 def test_generated_reference_pages_are_current():
     """docs/*.md are generated from the catalogues: regenerate with `python -m csc_compliance.catalogue_docs`."""
-    from csc_compliance.catalogue_docs import DOCS_DIR, PAGES
+    from csc_compliance.catalogue_docs import PAGES, PROJECT_DIR
 
     for name, build in PAGES.items():
-        assert (DOCS_DIR / name).read_text(encoding="utf-8") == build(), f"docs/{name} is stale"
+        assert (PROJECT_DIR / name).read_text(encoding="utf-8") == build(), f"{name} is stale"
 
 
 def test_measure_model_docs_are_generated_from_the_catalogue():
@@ -135,8 +135,9 @@ def test_every_exception_measure_has_a_dbt_unit_test():
 
 
 def test_every_key_date_flag_and_json_column_has_its_rules():
-    """contract.md's bad values, for every column the catalogue reads: a key shared by two rows, an unreadable
-    or future date (due, target and expected dates exempt from the second), an unknown flag, malformed JSON."""
+    """The bad values of docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run, for every column the
+    catalogue reads: a key shared by two rows, an unreadable or future date (due, target and expected dates exempt
+    from the second), an unknown flag, malformed JSON."""
     have = {(r["table"], r["column"], r["kind"]) for r in rule_catalogue()["rules"]}
     kinds = {"date": ("valid_date", "not_future"), "due_date": ("valid_date",), "flag": ("valid_flag",),
              "json": ("valid_json",)}
@@ -160,7 +161,8 @@ def test_the_calendar_reaches_back_to_every_staging_date():
 
 
 def test_every_tables_child_is_a_person_of_ssd_person():
-    """contract.md's broken reference, for each table's person id: a row naming no child is a recording gap."""
+    """A broken reference (docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run), for each table's person
+    id: a row naming no child is a recording gap."""
     refs = {(r["table"], r["column"]): (r["parent_table"], r["parent_column"])
             for r in rule_catalogue()["rules"] if r["kind"] == "references"}
     missing = [(table, spec["person_id"]) for table, spec in tables().items()

@@ -1,4 +1,5 @@
-"""Configuration (contract.md "Configuration"): defaults from kpis.md, and every bad key or value named."""
+"""Configuration (docs/contract.md#configuration): defaults from docs/measures.md#local-standards-defaults,
+and every bad key or value named."""
 import pytest
 
 from csc_compliance.config import load_config, parse_config
@@ -48,7 +49,8 @@ def test_a_standard_can_be_changed_partly():
      "strategic_leads[1].area_ids"),
     ({"strategic_leads": [{"name": "X", "areas": ["A1"]}]}, "strategic_leads[0].areas"),
     ({"history": {"retention_days": 0}}, "history.retention_days"),
-    # two leads whose workbooks would be one file (contract.md's file name rule, compared case-insensitively)
+    # two leads whose workbooks would be one file (the file name rule of docs/contract.md#lead-workbooks,
+    # compared case-insensitively)
     ({"strategic_leads": [{"name": "Lead: North", "area_ids": ["A1"]}, {"name": "Lead? North", "area_ids": ["A2"]}]},
      "strategic_leads[1].name"),
     ({"strategic_leads": [{"name": "Lead North", "area_ids": ["A1"]}, {"name": "LEAD NORTH", "area_ids": ["A2"]}]},

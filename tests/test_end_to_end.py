@@ -139,8 +139,8 @@ def test_a_failed_run_leaves_the_published_outputs_exactly_as_they_were(run):
 
 
 def test_no_personal_data_outside_the_warehouse_and_workbooks(run):
-    """contract.md: personal data may reach only the warehouse and each lead's own workbook. Names, UPNs,
-    NHS numbers and postcodes of the extract appear in no other output: CSVs, Data Docs, dbt docs, history,
+    """docs/contract.md#personal-data: personal data may reach only the warehouse and each lead's own workbook.
+    Names, UPNs, NHS numbers and postcodes of the extract appear in no other output: CSVs, Data Docs, dbt docs, history,
     manifest, logs."""
     extract, out = run["extract"], run["out"]
     people = read_csv(extract / "ssd_person.csv")

@@ -1,4 +1,4 @@
-"""Reading and landing the extract (contract.md "Input"): accepted variants land the same values; what
+"""Reading and landing the extract (docs/contract.md#input): accepted variants land the same values; what
 stops a run names the file, the column and, where there is one, the row."""
 import duckdb
 import pytest

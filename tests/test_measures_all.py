@@ -1,5 +1,5 @@
-"""Every other exception measure of kpis.md on a hand-made extract, with its edge cases (D = Friday
-2024-12-20; the due-soon horizon add_wd(D, 5) is 2024-12-31 across the Christmas bank holidays)."""
+"""Every other exception measure (docs/measures.md#exception-measures) on a hand-made extract, with its edge
+cases (D = Friday 2024-12-20; the due-soon horizon add_wd(D, 5) is 2024-12-31 across the Christmas bank holidays)."""
 import datetime as dt
 
 import pandas as pd
@@ -316,7 +316,8 @@ def test_dbt_unit_tests_pass(wh, tmp_path):
 
 def test_bad_keys_are_gaps_never_a_failed_night(tmp_path):
     """Keys differing only by spaces are one key (the first row kept); rows with no key do not break the
-    marts' key tests; an episode with no ids is ignored. The run completes (contract.md)."""
+    marts' key tests; an episode with no ids is ignored. The run completes
+    (docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run)."""
     tables = {
         "ssd_cp_plans": [cp("CPA", "K1", "2024-11-01"), cp("CPA ", "K1", "2024-06-01"),
                          cp("", "K2", "2024-11-01"), cp("", "K3", "2024-11-01")],

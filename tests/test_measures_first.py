@@ -1,4 +1,4 @@
-"""ASSESS_45WD, CP_VISIT and NO_CURRENT_PLAN exactly as kpis.md defines them, with attribution, on a
+"""ASSESS_45WD, CP_VISIT and NO_CURRENT_PLAN exactly as docs/measures.md defines them, with attribution, on a
 hand-made extract. D = Friday 2024-12-20, so due-soon horizons and overdue counts cross Christmas."""
 import datetime as dt
 
@@ -241,8 +241,8 @@ def test_an_area_is_one_lead_however_its_teams_spell_its_name(wh):
 
 
 def test_a_recording_gap_is_routed_by_its_own_rows_team_when_the_child_has_no_allocation(wh):
-    """kpis.md "Attribution": the allocated worker's team, else the source record's own team/worker (for a gap,
-    its row's), else the open referral's. A team or worker the extract does not know routes nothing."""
+    """docs/conventions.md#attribution: the allocated worker's team, else the source record's own team/worker
+    (for a gap, its row's), else the open referral's. A team or worker the extract does not know routes nothing."""
     from csc_compliance.quality_attribution import store_recording_gaps
 
     rows = dict(wh.execute("select cina_assessment_id, _row_number from raw.ssd_cin_assessments").fetchall())

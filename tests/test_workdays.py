@@ -1,4 +1,4 @@
-"""The working-day calendar (kpis.md "Working day", add_wd) on bank-holiday boundaries."""
+"""The working-day calendar (docs/conventions.md#working-days, #add_wd) on bank-holiday boundaries."""
 import datetime as dt
 
 import pytest
@@ -9,7 +9,7 @@ D = dt.date
 
 
 @pytest.mark.parametrize("start, n, expected", [
-    (D(2024, 12, 20), 3, D(2024, 12, 27)),   # kpis.md's own example: 25th and 26th are bank holidays
+    (D(2024, 12, 20), 3, D(2024, 12, 27)),   # docs/conventions.md#add_wd's own example: 25th and 26th are bank holidays
     (D(2024, 12, 20), 0, D(2024, 12, 20)),
     (D(2024, 12, 21), 1, D(2024, 12, 23)),   # from a Saturday: Monday is the first working day after
     (D(2026, 12, 24), 1, D(2026, 12, 29)),   # 2026-12-26 is a Saturday: Monday 28th is the substitute day

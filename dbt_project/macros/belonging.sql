@@ -1,5 +1,5 @@
 {#
-  kpis.md "Belonging to a plan": a visit, review or core group belongs to a plan (or period of care) through
+  docs/conventions.md#belonging-to-a-plan: a visit, review or core group belongs to a plan (or period of care) through
   the plan's id where the row holds one, else through the person; only items dated on or after the start of
   the plan (period of care) count. Returns (parent_id, item_date) pairs; `items` is a relation or CTE of
   dated items. With item_parent_col=none (CIN visits carry no plan id) items belong through the person.

@@ -1,4 +1,4 @@
-{# Date arithmetic of kpis.md "Conventions". #}
+{# Date arithmetic of docs/conventions.md (#add_wd, #add_months, #open-at-d, #one-of-several). #}
 
 {% macro reporting_date() -%}
     date '{{ var("reporting_date") }}'

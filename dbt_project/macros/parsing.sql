@@ -11,7 +11,7 @@
     csc_parse_date({{ column }})
 {%- endmacro %}
 
-{# A Y/N flag: yes only for an accepted yes spelling; anything else, or null, means no (kpis.md). #}
+{# A Y/N flag: yes only for an accepted yes spelling; anything else, or null, means no (docs/conventions.md#flags). #}
 {% macro csc_flag(column) -%}
     coalesce(csc_parse_flag({{ column }}), false)
 {%- endmacro %}

@@ -1,5 +1,5 @@
 {#
-  contract.md "What stops a run, and what does not": a broken reference is a recording gap (a `references`
+  docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run: a broken reference is a recording gap (a `references`
   rule of expectations/catalogue.yml, checked by the data-quality suites) and the measures read it as null.
   csc_ref reads a link column as staging reads text, then nulls it when it names no row of its parent table.
   The rules come from the catalogue through the var `references` ({table: {column: [[parent_table,

@@ -1,7 +1,8 @@
-"""Data-aware runs: an extract is complete when its `manifest.json` is there (written last, contract.md),
-and is identified by a fingerprint of that marker and of every file's name, size and modification time
-(cheap: no file is read but the marker). A run records the fingerprint it processed in its run manifest;
-an extract whose fingerprint was already published for the same reporting date is not processed again."""
+"""Data-aware runs: an extract is complete when its `manifest.json` is there (written last,
+docs/contract.md#the-extract-folder), and is identified by a fingerprint of that marker and of every file's name,
+size and modification time (cheap: no file is read but the marker). A run records the fingerprint it processed in
+its run manifest; an extract whose fingerprint was already published for the same reporting date is not processed
+again."""
 from __future__ import annotations
 
 import hashlib

@@ -1,5 +1,5 @@
 """Which authorities a run serves: one (the DAG's params / the CLI's flags) or a regional group listed in
-one file (contract.md "Configuration"):
+one file (docs/contract.md#configuration):
 
     authorities:
       - {code: "LA1", extract_dir: /data/drop/la1, out_dir: /data/out/la1, config: /data/config/la1.yml}

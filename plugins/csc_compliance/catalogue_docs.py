@@ -100,7 +100,7 @@ def _contract_regions() -> dict[str, list[str]]:
 def contract_page() -> str:
     """docs/contract.md is prose with generated regions (`<!-- generated: NAME -->` ... `<!-- end generated -->`)
     filled from the catalogues and the output code, so the table contract and output columns cannot drift."""
-    text = (DOCS_DIR / "contract.md").read_text(encoding="utf-8")
+    text = (PROJECT_DIR / "docs/contract.md").read_text(encoding="utf-8")
     for name, lines in _contract_regions().items():
         start, end = f"<!-- generated: {name} -->\n", "<!-- end generated -->"
         head, found, rest = text.partition(start)
@@ -111,14 +111,15 @@ def contract_page() -> str:
     return text
 
 
-PAGES = {"measures.md": measures_page, "rules.md": rules_page, "contract.md": contract_page}
+# each generated page, by its path from the project root
+PAGES = {"docs/measures.md": measures_page, "docs/rules.md": rules_page, "docs/contract.md": contract_page}
 
 
 def main() -> int:
     DOCS_DIR.mkdir(exist_ok=True)
     for name, build in PAGES.items():
-        (DOCS_DIR / name).write_text(build(), encoding="utf-8")
-        print(f"wrote docs/{name}")
+        (PROJECT_DIR / name).write_text(build(), encoding="utf-8")
+        print(f"wrote {name}")
     written = write_model_docs()
     print(f"wrote the dbt YAML docs of {len(written)} measure models")
     return 0

@@ -1,5 +1,6 @@
-"""The run configuration (contract.md "Configuration"): every key optional, defaults from kpis.md via the
-measure catalogue. Validated whole at start: an unknown key or a bad value stops the run naming it."""
+"""The run configuration (docs/contract.md#configuration): every key optional, defaults from the measure
+catalogue (docs/measures.md#local-standards-defaults). Validated whole at start: an unknown key or a bad value
+stops the run naming it."""
 from __future__ import annotations
 
 import copy
@@ -19,7 +20,7 @@ UNITS = ("working_days", "days", "weeks", "months")
 MAX_STANDARD = {"working_days": 2600, "days": 3652, "weeks": 520, "months": 120}
 TOP_LEVEL_KEYS = {"authority", "local_standards", "strategic_leads", "history"}
 UNASSIGNED_LEAD = "Unassigned"
-# A lead's workbook is named after the lead (contract.md `<lead>.xlsx`), cut to this many characters so the
+# A lead's workbook is named after the lead (docs/contract.md#lead-workbooks), cut to this many characters so the
 # file name stays within what every file system takes (255 bytes) whatever an area's name holds.
 WORKBOOK_STEM_MAX = 80
 

@@ -1,7 +1,7 @@
 """How raw extract values are read: dates, flags, JSON and JSON keys. Defined once, as DuckDB macros that the
 landing step creates in the warehouse, so dbt staging and the data-quality suites read values the same way.
 
-Accepted (contract.md): dates YYYY-MM-DD, YYYY-MM-DD HH:MM:SS[.fff] (SQL Server), DD/MM/YYYY;
+Accepted (docs/contract.md#file-formats): dates YYYY-MM-DD, YYYY-MM-DD HH:MM:SS[.fff] (SQL Server), DD/MM/YYYY;
 flags Y/N, Yes/No, 1/0, True/False (any case); `*_json` values a JSON object or array (what SQL Server's
 FOR JSON writes). Anything else reads as null and is a recording gap."""
 

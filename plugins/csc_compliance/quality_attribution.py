@@ -1,4 +1,4 @@
-"""Route each recording gap to the people who can fix it (kpis.md "Attribution"): the child's allocated worker
+"""Route each recording gap to the people who can fix it (docs/conventions.md#attribution): the child's allocated worker
 and that involvement's team; where the child has none, the gap's own row's team and worker (the record's
 `team` / `worker` columns in the catalogue: a referral's, an assessment's, a CIN plan's, ...); else the child's
 open referral's. Then the team's area and that area's strategic lead."""

@@ -1,5 +1,5 @@
 """Where one run reads and writes. A run builds everything in its own folder beside the published outputs
-and publishes only when the whole run succeeds (contract.md "Output")."""
+and publishes only when the whole run succeeds (docs/contract.md#outputs)."""
 from __future__ import annotations
 
 import dataclasses

@@ -1,4 +1,4 @@
-"""Working days in England (kpis.md "Conventions"): Monday to Friday, excluding England and Wales bank
+"""Working days in England (docs/conventions.md#working-days): Monday to Friday, excluding England and Wales bank
 holidays, substitute days included, from the maintained `holidays` library (never a hand-typed list).
 
 The dbt model `int_calendar` is built from `calendar_frame`, and the SQL macros `add_wd` and

@@ -1,8 +1,8 @@
-"""Bad-input corpus, the extract of bad values and missing tables (contract.md "What stops a run, and what does
-not"): one combined extract where each case puts one bad value in its own known row, and a few tables are
-left out. Built twice from the same picks: the BAD extract as cases write it, and a REFERENCE extract where
-each bad value is what the contract says the measures must read instead (an empty cell; for a shared key,
-only the first row in file order). The measures of the two must be the same."""
+"""Bad-input corpus, the extract of bad values and missing tables (docs/contract.md#what-stops-a-run,
+docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run): one combined extract where each case puts one bad
+value in its own known row, and a few tables are left out. Built twice from the same picks: the BAD extract as cases
+write it, and a REFERENCE extract where each bad value is what the contract says the measures must read instead (an
+empty cell; for a shared key, only the first row in file order). The measures of the two must be the same."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +19,8 @@ from csc_compliance.workdays import add_wd
 DAY = dt.timedelta(days=1)
 YES = {"Y", "YES", "1", "TRUE"}
 
-# Tables left out of the extract, with what contract.md says follows: the measures that need them (measures.yml
-# `requires`) are "not available".
+# Tables left out of the extract, with what docs/contract.md#tables-and-required-columns says follows: the
+# measures that need them (measures.yml `requires`) are "not available".
 # (not ssd_cla_care_plan: NO_CURRENT_PLAN requires it, and the flag_unknown_nfa case reads NO_CURRENT_PLAN)
 MISSING_TABLES = ("ssd_pre_proceedings", "ssd_care_leavers", "ssd_ext_supervisions", "ssd_ext_cin_reviews")
 
@@ -120,7 +120,8 @@ def _open_long_ago(t, r):
 
 
 def _same_style(t: Table, column: str, d: dt.date) -> str:
-    """A date spelt like the column's other values (the tables differ: contract.md accepts three spellings)."""
+    """A date spelt like the column's other values (the tables differ: docs/contract.md#file-formats accepts
+    three spellings)."""
     sample = next(v for v in (t.get(r, column) for r in t.rows) if v and parse_date(v))
     if "/" in sample:
         return d.strftime("%d/%m/%Y")
@@ -243,7 +244,8 @@ def person_id_empty(b, ref):
 
 
 def person_not_in_extract(b, ref):
-    """A broken person link: the assessment is still listed, its person read as null (contract.md)."""
+    """A broken person link: the assessment is still listed, its person read as null
+    (docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run)."""
     m = _assessment(b, _open_long_ago, "cina_person_id", "PERSON-NOT-IN-EXTRACT", ref,
                     rule_id="ASMT_PERSON_EXISTS", kpi_id="ASSESS_45WD", listed=True, status="overdue")
     m.person_in_row = ""
@@ -251,8 +253,8 @@ def person_not_in_extract(b, ref):
 
 
 def nfa_flag_unknown(b, ref):
-    """An unknown NFA flag reads as not NFA (kpis.md): an authorised assessment of an open referral, the
-    child with nothing else open, becomes NO_CURRENT_PLAN."""
+    """An unknown NFA flag reads as not NFA (docs/conventions.md#flags): an authorised assessment of an open
+    referral, the child with nothing else open, becomes NO_CURRENT_PLAN."""
     one_referral = _people_with_one(b, "ssd_cin_episodes", "cine_person_id")
     planned = {b.t(t).get(r, c) for t, c in (("ssd_cin_plans", "cinp_person_id"), ("ssd_cp_plans", "cppl_person_id"),
                                            ("ssd_cla_episodes", "clae_person_id")) for r in b.t(t).rows}
@@ -336,7 +338,8 @@ def visit_seen_flag_unknown(b, ref):
 
 def visit_plan_not_in_extract(b, ref):
     """A seen CP visit yesterday naming a plan not in the extract: the link reads as null, so the visit
-    belongs to the child's plan through the person (kpis.md) and the plan is not overdue."""
+    belongs to the child's plan through the person (docs/conventions.md#belonging-to-a-plan) and the plan is
+    not overdue."""
     plan = _open_cp_plan(b, started_before=D - 90 * DAY, unvisited_since=D - 21 * DAY)
     plans = b.t("ssd_cp_plans")
     row = _new_cp_visit(b, plan, plan_id=None if ref else "CPP-NOT-IN-EXTRACT", seen="Y",

@@ -1,5 +1,5 @@
-"""Tools of the bad-input corpus: read an extract's tables into plain rows, write them back (CSV or Parquet,
-in any of the spellings contract.md accepts), land a folder, run the pipeline's stages in-process, hash a
+"""Tools of the bad-input corpus: read an extract's tables into plain rows, write them back (CSV or Parquet, in any
+of the spellings docs/contract.md#file-formats accepts), land a folder, run the pipeline's stages in-process, hash a
 published folder. Independent of the generator's own writer, so a mutation is exactly what a case says."""
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ class Table:
         return next(r for r in self.rows if r[i] == value)
 
     def row_number(self, row: list) -> int:
-        """Data rows count from 1 after the header (contract.md), by identity of the row object."""
+        """Data rows count from 1 after the header (docs/contract.md#what-stops-a-run), by identity of the row
+        object."""
         return next(n for n, r in enumerate(self.rows, start=1) if r is row)
 
 
@@ -128,7 +129,7 @@ def copy_extract(src: Path, dst: Path) -> Path:
 
 
 def parse_date(value: str | None) -> dt.date | None:
-    """An accepted date spelling (contract.md) -> date; None for empty or unparseable."""
+    """An accepted date spelling (docs/contract.md#file-formats) -> date; None for empty or unparseable."""
     if value is None:
         return None
     for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y"):

@@ -1,4 +1,5 @@
-"""Bad-input corpus, part 1: every format variant contract.md accepts gives exactly what the plain extract gives.
+"""Bad-input corpus, part 1: every format variant docs/contract.md#file-formats accepts gives exactly what
+the plain extract gives.
 
 Each case rewrites one table of the generated extract in one accepted spelling (a different table per case).
 Per case: the table, written that way, lands the same values as the plain one (dates and flags as the
@@ -256,7 +257,8 @@ def flags_in_every_accepted_spelling(folder):
 
 
 def role_as_a_code(folder):
-    """SSD 1.4.5 writes the allocated case worker's role as the code CW (contract.md)."""
+    """SSD 1.4.5 writes the allocated case worker's role as the code CW
+    (docs/contract.md#ssd-as-councils-extract-it)."""
     t = read_table(folder, "ssd_involvements")
     changed = 0
     for row in t.rows:

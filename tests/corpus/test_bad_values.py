@@ -1,4 +1,5 @@
-"""Bad-input corpus, part 3: a bad value never stops a run (contract.md "What stops a run, and what does not").
+"""Bad-input corpus, part 3: a bad value never stops a run
+(docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run).
 
 One combined extract holds every case of bad_values_cases.py, each in its own known row (and leaves out the
 tables of test_missing_tables.py); the stages run once on it, in-process. Per case: the run published, the
@@ -106,7 +107,7 @@ def test_measures_read_the_bad_value_as_null(case, values_run, marts):
     assert len(bad_rows) == 1, bad_rows
 
     assert bad_rows == ref_rows
-    # a bad value reads as null; a null flag reads as "no" (kpis.md "Flags")
+    # a bad value reads as null; a null flag reads as "no" (docs/conventions.md#flags)
     null = False if catalogue_tables()[mark.table]["columns"][mark.column].get("type") == "flag" else None
     expected = mark.staged if mark.staged is not None else (
         {mark.column: null} if mark.rule_id and mark.column != key else {})
@@ -128,7 +129,7 @@ MEASURED = {"date_unparseable", "date_31_02", "date_2026_02_30", "date_wrong_sep
 
 @pytest.mark.parametrize("case", cases(MEASURED))
 def test_the_measure_outcome(case, values_run, published):
-    """What the measure then says about the record, by kpis.md's own definitions."""
+    """What the measure then says about the record, by its own definition (docs/measures.md)."""
     mark = values_run["marks"][case.id]
     assert mark.kpi_id and mark.listed is not None
     rows = [r for r in published["exceptions/exceptions.csv"]

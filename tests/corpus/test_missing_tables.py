@@ -1,4 +1,4 @@
-"""Bad-input corpus, part 4: a table missing from the extract (contract.md "Input").
+"""Bad-input corpus, part 4: a table missing from the extract (docs/contract.md#tables-and-required-columns).
 
 The extract of bad values (bad_values_cases.py) leaves out MISSING_TABLES. Per table: every measure that
 needs it (measures.yml `requires`) is "not available": one `la` row in kpi_values.csv with empty numbers and
@@ -17,7 +17,8 @@ from csc_compliance.catalogue import all_measures, measure_catalogue
 pytestmark = pytest.mark.xdist_group("corpus-values")
 
 RATES = set(measure_catalogue()["rate_measures"])
-# contract.md: "an absent table makes the measures that READ it not available" (the catalogue's `requires`).
+# docs/contract.md#tables-and-required-columns: "an absent table makes the measures that READ it not available"
+# (the catalogue's `requires`).
 
 
 def needed_by(table: str) -> list[str]:

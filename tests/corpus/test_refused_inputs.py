@@ -1,7 +1,7 @@
-"""Bad-input corpus, part 2: every kind of input contract.md refuses stops the run (contract.md "What stops a
-run"): a file that cannot be read (not UTF-8, ragged rows, a corrupt Parquet file, an empty file without even
-a header, a folder or a dangling link where a table's file should be), a table given twice, a missing required
-column.
+"""Bad-input corpus, part 2: every kind of input docs/contract.md refuses stops the run
+(docs/contract.md#what-stops-a-run): a file that cannot be read (not UTF-8, ragged rows, a corrupt Parquet file, an
+empty file without even a header, a folder or a dangling link where a table's file should be), a table given twice,
+a missing required column.
 
 Each case rewrites one table of the generated extract; the run's own stages (prepare, land) run in-process
 on a folder holding it, with an output folder that already holds published outputs. The run must stop at

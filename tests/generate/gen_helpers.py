@@ -35,7 +35,7 @@ def read_table(extract: Path, table: str) -> tuple[list[str], list[dict]]:
 
 
 def parse_date(s: str | None) -> dt.date | None:
-    """The three accepted spellings (contract.md); raises ValueError for anything else."""
+    """The three accepted spellings (docs/contract.md#file-formats); raises ValueError for anything else."""
     if s is None:
         return None
     for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y"):

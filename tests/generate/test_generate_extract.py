@@ -20,13 +20,13 @@ from csc_compliance.generate.schema import TABLES  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("generate")
 AS_AT = dt.date(2026, 11, 20)
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "docs" / "ssd-schema"   # the SSD YAML, in the repository
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "docs/ssd-schema"   # the SSD YAML, in the repository
 SSD_TABLES = ["ssd_person", "ssd_family", "ssd_department", "ssd_professionals", "ssd_involvements",
               "ssd_cin_episodes", "ssd_cin_assessments", "ssd_cin_plans", "ssd_cin_visits", "ssd_s47_enquiry",
               "ssd_initial_cp_conference", "ssd_cp_plans", "ssd_cp_visits", "ssd_cp_reviews", "ssd_cla_episodes",
               "ssd_cla_placement", "ssd_cla_visits", "ssd_cla_reviews", "ssd_cla_care_plan", "ssd_care_leavers",
               "ssd_pre_proceedings"]
-EXTENSIONS = {  # contract.md "Extension tables"
+EXTENSIONS = {  # docs/contract.md#extension-tables
     "ssd_ext_core_groups": ["cogr_core_group_id", "cogr_person_id", "cogr_cp_plan_id", "cogr_meeting_date",
                             "cogr_team", "cogr_worker_id"],
     "ssd_ext_supervisions": ["supv_supervision_id", "supv_person_id", "supv_supervision_date",
@@ -381,7 +381,7 @@ def test_organisation_areas_teams_and_workforce(tables):
 
 
 def allocated_at(tables, D):
-    """Per child: the allocated worker at D (kpis.md Attribution) and whether the child has an open case."""
+    """Per child: the allocated worker at D (docs/conventions.md#attribution) and whether the child has an open case."""
     open_case = set()
     for table, pid, s, e in (("ssd_cin_episodes", "cine_person_id", "cine_referral_date", "cine_close_date"),
                              ("ssd_cin_plans", "cinp_person_id", "cinp_cin_plan_start_date", "cinp_cin_plan_end_date"),

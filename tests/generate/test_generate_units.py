@@ -16,7 +16,7 @@ D = dt.date
 
 
 @pytest.mark.parametrize("start, n, expected", [
-    (D(2024, 12, 20), 3, D(2024, 12, 27)),   # kpis.md's example: 25th and 26th are bank holidays
+    (D(2024, 12, 20), 3, D(2024, 12, 27)),   # docs/conventions.md#add_wd's example: 25th and 26th are bank holidays
     (D(2024, 12, 21), 1, D(2024, 12, 23)),   # from a Saturday
     (D(2026, 12, 24), 1, D(2026, 12, 29)),   # 28th is the substitute Boxing Day
     (D(2025, 4, 17), 1, D(2025, 4, 22)),     # Good Friday and Easter Monday

@@ -1,5 +1,5 @@
--- The child's allocated worker at D (kpis.md "Attribution"): the open involvement whose role, trimmed and
--- case-insensitive, is an allocated-worker role (local standard allocated_worker_roles); with several,
+-- The child's allocated worker at D (docs/conventions.md#attribution): the open involvement whose role,
+-- trimmed and case-insensitive, is an allocated-worker role (local standard allocated_worker_roles); with several,
 -- the latest start, then the greatest involvement id.
 {%- set roles = standard('allocated_worker_roles') %}
 select

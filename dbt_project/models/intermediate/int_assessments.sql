@@ -1,4 +1,4 @@
--- Single assessments with their 45-working-day due date (kpis.md ASSESS_45WD and ASSESS_45WD_RATE):
+-- Single assessments with their 45-working-day due date (docs/measures.md#assess_45wd, #assess_45wd_rate):
 -- due = add_wd(referral date, 45), the referral found through cina_referral_id; with no such referral (or
 -- no readable referral date) the assessment start date is the clock start.
 select

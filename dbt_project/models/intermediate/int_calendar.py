@@ -1,4 +1,4 @@
-"""The working-day calendar every working-day rule uses (kpis.md "Working day", add_wd).
+"""The working-day calendar every working-day rule uses (docs/conventions.md#working-days, #add_wd).
 
 Built from csc_compliance.workdays (England and Wales bank holidays from the `holidays` library,
 substitute days included), so the SQL macros add_wd / working_days_between and the Python reference

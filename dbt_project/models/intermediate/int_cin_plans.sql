@@ -1,5 +1,5 @@
--- CIN plans open at D of CIN-level children (kpis.md "CIN-level child": an open CIN plan, neither on an open
--- CP plan nor looked after). A CIN plan left open alongside a CP plan or a period of care is a recording
+-- CIN plans open at D of CIN-level children (docs/conventions.md#cin-level-child: an open CIN plan, neither
+-- on an open CP plan nor looked after). A CIN plan left open alongside a CP plan or a period of care is a recording
 -- gap, not a CIN exception.
 select
     p.cinp_cin_plan_id as cin_plan_id,

@@ -1,4 +1,4 @@
--- Core group meetings belonging to each open CP plan (kpis.md "Belonging to a plan", macro belonging_items),
+-- Core group meetings belonging to each open CP plan (docs/conventions.md#belonging-to-a-plan, macro belonging_items),
 -- with the latest meeting's own team and worker (a core group is a source record for attribution).
 with plans as (select * from {{ ref('int_cp_plans') }}),
 meetings as (

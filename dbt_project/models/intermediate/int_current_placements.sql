@@ -1,4 +1,4 @@
--- The current placement of each open period of care (kpis.md "Current placement"): among the period's
+-- The current placement of each open period of care (docs/conventions.md#current-placement): among the period's
 -- placements (clap_cla_id = the period's clae_cla_id, or named by one of its episodes' clae_cla_placement_id),
 -- the one open at D, the latest start if several.
 with periods as (select * from {{ ref('int_periods_of_care') }} where is_open),

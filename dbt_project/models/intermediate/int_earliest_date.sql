@@ -1,6 +1,6 @@
 -- The earliest date any staging model holds, so that int_calendar reaches back to it: a SQL Server placeholder
--- (1900-01-01, 1753-01-01) is a date like any other (contract.md) and its due date is counted in working
--- days like any other. Every DATE column of every staging model, found from the built tables.
+-- (1900-01-01, 1753-01-01) is a date like any other (docs/contract.md#file-formats) and its due date is counted in
+-- working days like any other. Every DATE column of every staging model, found from the built tables.
 {%- set staging = [
     ref('stg_ssd_care_leavers'), ref('stg_ssd_cin_assessments'), ref('stg_ssd_cin_episodes'),
     ref('stg_ssd_cin_plans'), ref('stg_ssd_cin_visits'), ref('stg_ssd_cla_care_plan'),

@@ -1,5 +1,5 @@
--- The child's open referral at D (kpis.md "Open case"); with several, "one of several": latest start,
--- then the greatest id. Its team and worker are the last fallback of attribution.
+-- The child's open referral at D (docs/conventions.md#open-case); with several, docs/conventions.md#one-of-several:
+-- latest start, then the greatest id. Its team and worker are the last fallback of attribution.
 select
     cine_person_id as person_id,
     cine_referral_id as referral_id,

@@ -1,4 +1,4 @@
--- Periods of care (kpis.md "Period of care"): the ssd_cla_episodes rows sharing clae_cla_id (an episode with
+-- Periods of care (docs/conventions.md#period-of-care): the ssd_cla_episodes rows sharing clae_cla_id (an episode with
 -- no clae_cla_id is a period of its own). Episodes starting after D (or with no readable start) are ignored.
 -- Open at D when the latest-starting episode is open; start of care = earliest non-null entered-care
 -- date of its episodes, else the earliest episode start.

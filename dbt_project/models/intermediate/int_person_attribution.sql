@@ -1,4 +1,4 @@
--- Per child, the attribution sources that do not depend on the measure (kpis.md "Attribution"): the
+-- Per child, the attribution sources that do not depend on the measure (docs/conventions.md#attribution): the
 -- allocated worker and that involvement's team, and the open referral's team and worker (last fallback).
 -- Measures add their own source record's team/worker between the two (see int_measure_items); what needs no
 -- source record (recording gaps, rates over events with no team of their own) reads worker_id / team_id.

@@ -1,4 +1,5 @@
--- Per child, what is open at D (kpis.md "Open case", "Planned case", "CIN-level child").
+-- Per child, what is open at D (docs/conventions.md#open-case, which also defines a planned case;
+-- docs/conventions.md#cin-level-child).
 with referral as (select distinct person_id from {{ ref('int_open_referrals') }}),
 cin as (
     select distinct cinp_person_id as person_id from {{ ref('stg_ssd_cin_plans') }}

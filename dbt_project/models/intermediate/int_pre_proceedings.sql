@@ -1,4 +1,4 @@
--- Pre-proceedings rows not concluded at D (kpis.md PLO_DURATION): no outcome recorded and no step-down /
+-- Pre-proceedings rows not concluded at D (docs/measures.md#plo_duration): no outcome recorded and no step-down /
 -- issue date on or before D. The clock starts at the initial pre-proceedings meeting, else the letter
 -- date, else the decision date.
 select

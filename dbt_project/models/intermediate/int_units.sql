@@ -1,6 +1,6 @@
--- Teams and their areas (kpis.md "Attribution": area = the team's parent in ssd_department) with the
--- strategic lead each area routes to (contract.md "Configuration"): the configured lead, else a lead named
--- after the area. Routing is by area id, so one area is one lead however its teams spell its name:
+-- Teams and their areas (docs/conventions.md#attribution: area = the team's parent in ssd_department) with
+-- the strategic lead each area routes to (docs/contract.md#configuration): the configured lead, else a lead
+-- named after the area. Routing is by area id, so one area is one lead however its teams spell its name:
 --   * an area's name is the dept_team_parent_name most of its teams give (ties: the first in file order),
 --     else its id; a team spelling it otherwise is a recording gap (DEPT_PARENT_NAME_CONSISTENT);
 --   * an unconfigured area whose name is a configured lead's, Unassigned, or another area's (compared

@@ -1,5 +1,5 @@
 -- Per worker, the children with an open case whose allocated worker they are (one per child, as Attribution
--- picks it), and the team of the worker's latest-starting open allocation (kpis.md CASELOAD, AGENCY_RATE).
+-- picks it), and the team of the worker's latest-starting open allocation (docs/measures.md#caseload, #agency_rate).
 with allocations as (
     select a.*
     from {{ ref('int_allocated_workers') }} a

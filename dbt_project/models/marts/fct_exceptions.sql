@@ -1,4 +1,4 @@
--- The exception list (contract.md exceptions.csv): one row per outstanding item someone must act on.
+-- The exception list (docs/contract.md#exceptionscsv): one row per outstanding item someone must act on.
 -- first_seen_date is added at publishing, from the run history.
 select
     kpi_id, person_id, record_id, worker_id, team_id, area_id, lead,

@@ -1,4 +1,4 @@
--- Rate measures at every level (contract.md kpi_values.csv): la (the configured authority), area, team and
+-- Rate measures at every level (docs/contract.md#kpi_valuescsv): la (the configured authority), area, team and
 -- worker; items with no known unit go to UNASSIGNED. value = numerator / denominator, unrounded, null when
 -- the denominator is 0. A measure whose source table is absent has one la row with empty numbers and a
 -- note saying why (never a silent zero).

@@ -1,5 +1,6 @@
--- ssd_care_leavers, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
--- gap), dates after D are null, and rows sharing a key keep the first in file order.
+-- ssd_care_leavers, typed as docs/contract.md#ssd_care_leavers reads it: bad values and links naming no row are null
+-- (each is a recording gap, docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run), dates after D are
+-- null (docs/conventions.md#nothing-after-d-counts), and rows sharing a key keep the first in file order.
 select
     {{ csc_text('clea_table_id') }} as clea_table_id,
     {{ csc_ref('clea_person_id') }} as clea_person_id,

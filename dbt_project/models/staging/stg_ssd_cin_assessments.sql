@@ -1,5 +1,6 @@
--- ssd_cin_assessments, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
--- gap), dates after D are null, and rows sharing a key keep the first in file order.
+-- ssd_cin_assessments, typed as docs/contract.md#ssd_cin_assessments reads it: bad values and links naming no row are
+-- null (each is a recording gap, docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run), dates after D are
+-- null (docs/conventions.md#nothing-after-d-counts), and rows sharing a key keep the first in file order.
 select
     {{ csc_text('cina_assessment_id') }} as cina_assessment_id,
     {{ csc_ref('cina_person_id') }} as cina_person_id,

@@ -1,5 +1,6 @@
--- ssd_cin_episodes, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
--- gap), dates after D are null, and rows sharing a key keep the first in file order.
+-- ssd_cin_episodes, typed as docs/contract.md#ssd_cin_episodes reads it: bad values and links naming no row are null
+-- (each is a recording gap, docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run), dates after D are
+-- null (docs/conventions.md#nothing-after-d-counts), and rows sharing a key keep the first in file order.
 select
     {{ csc_text('cine_referral_id') }} as cine_referral_id,
     {{ csc_ref('cine_person_id') }} as cine_person_id,

@@ -1,5 +1,6 @@
--- ssd_cin_plans, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
--- gap), dates after D are null, and rows sharing a key keep the first in file order.
+-- ssd_cin_plans, typed as docs/contract.md#ssd_cin_plans reads it: bad values and links naming no row are null (each
+-- is a recording gap, docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run), dates after D are
+-- null (docs/conventions.md#nothing-after-d-counts), and rows sharing a key keep the first in file order.
 select
     {{ csc_text('cinp_cin_plan_id') }} as cinp_cin_plan_id,
     {{ csc_ref('cinp_person_id') }} as cinp_person_id,

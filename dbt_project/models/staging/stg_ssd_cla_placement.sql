@@ -1,5 +1,6 @@
--- ssd_cla_placement, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
--- gap), dates after D are null, and rows sharing a key keep the first in file order.
+-- ssd_cla_placement, typed as docs/contract.md#ssd_cla_placement reads it: bad values and links naming no row are
+-- null (each is a recording gap, docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run), dates after D are
+-- null (docs/conventions.md#nothing-after-d-counts), and rows sharing a key keep the first in file order.
 select
     {{ csc_text('clap_cla_placement_id') }} as clap_cla_placement_id,
     {{ csc_ref('clap_cla_id') }} as clap_cla_id,

@@ -1,5 +1,6 @@
--- ssd_cp_reviews, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
--- gap), dates after D are null, and rows sharing a key keep the first in file order.
+-- ssd_cp_reviews, typed as docs/contract.md#ssd_cp_reviews reads it: bad values and links naming no row are null (each
+-- is a recording gap, docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run), dates after D are
+-- null (docs/conventions.md#nothing-after-d-counts), and rows sharing a key keep the first in file order.
 select
     {{ csc_text('cppr_cp_review_id') }} as cppr_cp_review_id,
     {{ csc_ref('cppr_person_id') }} as cppr_person_id,

@@ -1,5 +1,6 @@
--- ssd_ext_core_groups, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
--- gap), dates after D are null, and rows sharing a key keep the first in file order.
+-- ssd_ext_core_groups, typed as docs/contract.md#ssd_ext_core_groups reads it: bad values and links naming no row are
+-- null (each is a recording gap, docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run), dates after D are
+-- null (docs/conventions.md#nothing-after-d-counts), and rows sharing a key keep the first in file order.
 select
     {{ csc_text('cogr_core_group_id') }} as cogr_core_group_id,
     {{ csc_ref('cogr_person_id') }} as cogr_person_id,

@@ -1,5 +1,6 @@
--- ssd_ext_supervisions, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
--- gap), dates after D are null, and rows sharing a key keep the first in file order.
+-- ssd_ext_supervisions, typed as docs/contract.md#ssd_ext_supervisions reads it: bad values and links naming no row
+-- are null (each is a recording gap, docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run), dates after D are
+-- null (docs/conventions.md#nothing-after-d-counts), and rows sharing a key keep the first in file order.
 select
     {{ csc_text('supv_supervision_id') }} as supv_supervision_id,
     {{ csc_ref('supv_person_id') }} as supv_person_id,

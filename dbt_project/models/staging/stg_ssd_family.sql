@@ -1,5 +1,6 @@
--- ssd_family, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
--- gap), dates after D are null, and rows sharing a key keep the first in file order.
+-- ssd_family, typed as docs/contract.md#ssd_family reads it: bad values and links naming no row are null (each
+-- is a recording gap, docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run), dates after D are
+-- null (docs/conventions.md#nothing-after-d-counts), and rows sharing a key keep the first in file order.
 select
     {{ csc_text('fami_table_id') }} as fami_table_id,
     {{ csc_text('fami_family_id') }} as fami_family_id,

@@ -1,5 +1,7 @@
--- ssd_initial_cp_conference, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
--- gap), dates after D are null, and rows sharing a key keep the first in file order.
+-- ssd_initial_cp_conference, typed as docs/contract.md#ssd_initial_cp_conference reads it: bad values and links
+-- naming no row are null (each is a recording gap, docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run),
+-- dates after D are null (docs/conventions.md#nothing-after-d-counts), and rows sharing a key keep the first in file
+-- order.
 select
     {{ csc_text('icpc_icpc_id') }} as icpc_icpc_id,
     {{ csc_ref('icpc_s47_enquiry_id') }} as icpc_s47_enquiry_id,

@@ -1,5 +1,6 @@
--- ssd_pre_proceedings, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
--- gap), dates after D are null, and rows sharing a key keep the first in file order.
+-- ssd_pre_proceedings, typed as docs/contract.md#ssd_pre_proceedings reads it: bad values and links naming no row are
+-- null (each is a recording gap, docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run), dates after D are
+-- null (docs/conventions.md#nothing-after-d-counts), and rows sharing a key keep the first in file order.
 select
     {{ csc_text('prep_table_id') }} as prep_table_id,
     {{ csc_ref('prep_person_id') }} as prep_person_id,

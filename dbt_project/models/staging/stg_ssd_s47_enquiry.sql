@@ -1,5 +1,6 @@
--- ssd_s47_enquiry, typed as contract.md reads it: bad values and links naming no row are null (each is a recording
--- gap), dates after D are null, and rows sharing a key keep the first in file order.
+-- ssd_s47_enquiry, typed as docs/contract.md#ssd_s47_enquiry reads it: bad values and links naming no row are null
+-- (each is a recording gap, docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run), dates after D are
+-- null (docs/conventions.md#nothing-after-d-counts), and rows sharing a key keep the first in file order.
 select
     {{ csc_text('s47e_s47_enquiry_id') }} as s47e_s47_enquiry_id,
     {{ csc_ref('s47e_person_id') }} as s47e_person_id,

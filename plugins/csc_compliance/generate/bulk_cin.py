@@ -3,7 +3,7 @@ assessments, CIN plans with their visits and reviews, section 47 enquiries and i
 protection conferences.
 
 Why the team/worker columns come from the allocation: the measures fall back to a record's own team
-and worker when a child has no allocated worker (kpis.md "Attribution"), so those columns must say who
+and worker when a child has no allocated worker (docs/conventions.md#attribution), so those columns must say who
 held the case on the record's date, as a case management system would have stamped them."""
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Why per table: authorities' extract jobs differ table by table (one view exported from SQL Server with
 `datetime` columns, another through a spreadsheet with UK dates), and the product must read them all
-(contract.md "Input"). The choices are fixed per table so tests and readers know where each variant
+(docs/contract.md#file-formats). The choices are fixed per table so tests and readers know where each variant
 is; row-level mixing (e.g. `Yes` among `Y`) is drawn from the seeded generator.
 
 - dates: ISO `YYYY-MM-DD` by default; SQL Server `YYYY-MM-DD 00:00:00.000` in DATE_STYLE "sqlserver"

@@ -1,7 +1,7 @@
 """Planted recording gaps: the bad values real extracts contain, at small rates, on the bulk only.
 
 Why planted deliberately: the product must turn every bad value into a recording gap without stopping
-the run (contract.md "What stops a run, and what does not"), so the demo extract must contain each
+the run (docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run), so the demo extract must contain each
 kind. They are never put on sentinel rows (which sit after the bulk rows of every table), so the
 sentinels' expected outcomes stay exact.
 

@@ -1,5 +1,5 @@
 """A regional group of authorities: several extracts, each generated like one authority's (its own seed,
-so its own children), plus the regional configuration contract.md describes (`authorities:` with each
+so its own children), plus the regional configuration docs/contract.md#configuration describes (`authorities:` with each
 authority's drop folder, output folder and config). Authorities are generated two at a time."""
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ would break byte-for-byte determinism. The test suite checks these lists against
 Each column has a kind that decides how the formatter writes it: `date` (YAML type datetime),
 `flag` (YAML nchar: Y/N flags), `int`, `float`, `text` (json columns are text built by the journeys).
 Order = the YAML's field order, then the SSD 1.4.5 variants that authorities really extract
-(contract.md "SSD as local authorities extract it"), then nothing else."""
+(docs/contract.md#ssd-as-councils-extract-it), then nothing else."""
 from __future__ import annotations
 
 # Generated from docs/ssd-schema/ssd_<table>.yml (field name, kind).
@@ -251,7 +251,7 @@ SSD_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("prep_la_final_care_plan", "text"),
     ),}
 
-# SSD release 1.4.5 columns carried in addition to the YAML's (contract.md).
+# SSD release 1.4.5 columns carried in addition to the YAML's (docs/contract.md#ssd-as-councils-extract-it).
 VARIANT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "ssd_person": (
         ("pers_upn", "text"),
@@ -264,7 +264,7 @@ VARIANT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
-# The product's extension tables (contract.md "Extension tables"), columns exactly as listed there.
+# The product's extension tables (docs/contract.md#extension-tables), columns exactly as listed there.
 EXTENSION_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "ssd_ext_core_groups": (
         ("cogr_core_group_id", "text"),

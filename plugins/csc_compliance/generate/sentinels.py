@@ -4,8 +4,8 @@ Why: the random bulk shows the pipeline runs; the sentinels show it is right. Ea
 ("SENT0001", ...) with its own ids, an allocated worker in a known team and area (except the one
 planted unallocated), no extra plans, and no recording gaps. Its dates are designed relative to as_at
 (e.g. "a CP visit 15 working days ago"); then its expected exceptions are computed here, from its own
-records, straight from the kpis.md definitions with this package's calendar helpers (workcal.add_wd
-etc.), never with the pipeline's code, so the two are independent.
+records, straight from the definitions (docs/measures.md, docs/conventions.md) with this package's calendar
+helpers (workcal.add_wd etc.), never with the pipeline's code, so the two are independent.
 
 Each expectation is a dict:
   {"kpi_id", "person_id", "record_id", "status" ("overdue" | "due_soon" | "none"),
@@ -29,7 +29,7 @@ from .frame import Frame, from_rows
 from .organisation import AREAS, T_ASSESS, T_CIC, T_SAFEGUARD, Workforce, team_id
 from .workcal import add_months, add_wd, sub_wd
 
-# kpis.md defaults ("Local standards")
+# local standards' defaults (docs/measures.md#local-standards-defaults)
 HORIZON_WD = 5
 CP_VISIT_WD = 10
 CIN_VISIT_WD = 20
@@ -46,7 +46,7 @@ N_SENTINEL_CHILDREN = 31  # people the sentinels add to ssd_person (the bulk is 
 
 
 def item_status(due: dt.date | None, D: dt.date) -> tuple[str, int | None]:
-    """kpis.md "Status of an item": overdue if D > due (no due date: overdue); due_soon if
+    """docs/conventions.md#status: overdue if D > due (no due date: overdue); due_soon if
     D <= due <= add_wd(D, 5); else not listed ("none")."""
     if due is None:
         return "overdue", None
@@ -58,7 +58,7 @@ def item_status(due: dt.date | None, D: dt.date) -> tuple[str, int | None]:
 
 
 def is_open(start: dt.date | None, end: dt.date | None, D: dt.date) -> bool:
-    """kpis.md "Open at D": start <= D and (end is null or end > D)."""
+    """docs/conventions.md#open-at-d: start <= D and (end is null or end > D)."""
     return start is not None and start <= D and (end is None or end > D)
 
 
@@ -486,7 +486,7 @@ class Sentinels:
         if len(self.kids) != N_SENTINEL_CHILDREN:
             raise AssertionError(f"sentinels: {len(self.kids)} children, N_SENTINEL_CHILDREN says {N_SENTINEL_CHILDREN}")
 
-    # ---- expectations, from kpis.md ------------------------------------------------------------
+    # ---- expectations, from docs/measures.md ----------------------------------------------------
     def expectations(self) -> list[dict]:
         D = self.D
         out: list[dict] = []

@@ -1,13 +1,13 @@
 """Working days and calendar months for the generator, kept independent of the pipeline's own calendar.
 
-Why a second copy: the planted sentinel outcomes are the oracle the pipeline is tested against, so
-they must be computed from kpis.md's definitions without sharing code with what they test. The
-scalar helpers (`add_wd`, `sub_wd`, `add_months`, `working_days_in`) follow kpis.md literally and
-are what the sentinels use. The vectorised ones (numpy business-day arithmetic over the same
-holidays) only schedule the random bulk, where speed matters and exactness is not tested.
+Why a second copy: the planted sentinel outcomes are the oracle the pipeline is tested against, so they must be
+computed from the definitions (docs/conventions.md) without sharing code with what they test. The scalar helpers
+(`add_wd`, `sub_wd`, `add_months`, `working_days_in`) follow docs/conventions.md#add_wd and
+docs/conventions.md#add_months literally and are what the sentinels use. The vectorised ones (numpy business-day
+arithmetic over the same holidays) only schedule the random bulk, where speed matters and exactness is not tested.
 
-Working day (kpis.md): Monday to Friday, excluding England and Wales bank holidays (substitute days
-included), from the maintained `holidays` library. add_wd(d, n) is the n-th working day after d; d
+Working day (docs/conventions.md#working-days): Monday to Friday, excluding England and Wales bank holidays
+(substitute days included), from the maintained `holidays` library. add_wd(d, n) is the n-th working day after d; d
 itself is never counted."""
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def is_working_day(d: dt.date) -> bool:
 
 
 def add_wd(d: dt.date, n: int) -> dt.date:
-    """The n-th working day after d (n >= 1); d itself is never counted (kpis.md)."""
+    """The n-th working day after d (n >= 1); d itself is never counted (docs/conventions.md#add_wd)."""
     if n < 1:
         raise ValueError("add_wd needs n >= 1")
     day = d

@@ -1,9 +1,9 @@
 """Writing the extract folder: one file per table, `_planted.json`, and `manifest.json` last.
 
-Why the manifest last (and removed first): its presence marks the extract complete (contract.md), so
-a half-written folder must never carry one. Why refuse a folder holding other files: a stale
-`ssd_cp_visits.csv` next to a new `ssd_cp_visits.parquet` would be "a table given twice" and stop
-the run; overwriting our own earlier output is fine.
+Why the manifest last (and removed first): its presence marks the extract complete
+(docs/contract.md#the-extract-folder), so a half-written folder must never carry one. Why refuse a folder holding
+other files: a stale `ssd_cp_visits.csv` next to a new `ssd_cp_visits.parquet` would be "a table given twice" and
+stop the run; overwriting our own earlier output is fine.
 
 CSV: UTF-8, comma, header row, empty cell = null, minimal quoting (fields holding commas, quotes or
 line breaks are quoted, quotes doubled). Parquet is written through DuckDB (pyarrow is not a

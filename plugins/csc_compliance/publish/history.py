@@ -1,4 +1,4 @@
-"""The run history (contract.md `history.duckdb`): every run's KPI values and exception snapshot by
+"""The run history (docs/contract.md#outputs, `history.duckdb`): every run's KPI values and exception snapshot by
 reporting date. Re-running a date replaces that date's rows; rows older than the retention are dropped.
 first_seen_date is the first reporting date of an exception's current unbroken run of listings."""
 from __future__ import annotations

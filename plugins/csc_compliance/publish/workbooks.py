@@ -1,4 +1,4 @@
-"""One Excel workbook per strategic lead holding only that lead's rows (contract.md `<lead>.xlsx`).
+"""One Excel workbook per strategic lead holding only that lead's rows (docs/contract.md#lead-workbooks).
 
 Summary sheet (counts by measure and status, change since the previous run, counts by team, items resolved
 since the previous run), one sheet per measure (most overdue first, new rows marked) and one for recording

@@ -1,6 +1,6 @@
 """Data-quality engine: the rule catalogue's data-quality rules run as Great Expectations suites over the
 landed `raw` tables, one suite per table. A failing row never stops the run; it becomes a recording gap
-(contract.md "What stops a run, and what does not"). Data Docs document every rule for auditors and never
+(docs/contract.md#recording-gaps-bad-values-do-not-stop-a-run). Data Docs document every rule for auditors and never
 show a cell value, because extracts hold personal data.
 
     from csc_compliance.quality import run_quality_suites, QualityResult

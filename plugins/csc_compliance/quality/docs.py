@@ -31,8 +31,8 @@ _OVERRIDE_COLUMNS = [
 
 class RulesIndexPageRenderer(SiteIndexPageRenderer):
     """GX's index page with a first tab listing the rules and a second listing where the rule catalogue departs
-    from the SSD YAML's validators, and why (contract.md: recorded where auditors can read it); configured
-    through the site config."""
+    from the SSD YAML's validators, and why (docs/contract.md#ssd-as-councils-extract-it: recorded where
+    auditors can read it); configured through the site config."""
 
     def __init__(self, rules: list[dict] | None = None, overrides: list[dict] | None = None) -> None:
         super().__init__()

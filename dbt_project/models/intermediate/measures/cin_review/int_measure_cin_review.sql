@@ -1,6 +1,7 @@
--- CIN_REVIEW (kpis.md; local standard cin_review, default 3 months): open CIN plans of CIN-level children;
--- due add_standard(latest review on/after the plan start, or the plan start). Reviews (ssd_ext_cin_reviews)
--- belong through cinr_cin_plan_id, else the person.
+-- CIN_REVIEW: docs/measures.md#cin_review (defined in plugins/csc_compliance/measures.yml).
+-- int_cin_plans holds only CIN-level children's plans (docs/conventions.md#cin-level-child). Reviews
+-- (ssd_ext_cin_reviews) belong through belonging_items by cinr_cin_plan_id, else the person; base = the latest,
+-- else the plan start; add_standard applies the cin_review standard in its configured unit.
 with plans as (select * from {{ ref('int_cin_plans') }}),
 reviews as (
     select * from {{ ref('stg_ssd_ext_cin_reviews') }} where cinr_review_date is not null

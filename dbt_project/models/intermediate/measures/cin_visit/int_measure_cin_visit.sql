@@ -1,6 +1,8 @@
--- CIN_VISIT (kpis.md; local standard cin_visit, default 20 working days): open CIN plans of CIN-level
--- children; due add_standard(latest seen CIN visit on/after the plan start, or the plan start). CIN visits
--- carry no plan id, so they belong through the person.
+-- CIN_VISIT: docs/measures.md#cin_visit (defined in plugins/csc_compliance/measures.yml).
+-- int_cin_plans holds only CIN-level children's plans (docs/conventions.md#cin-level-child). CIN visits carry
+-- no plan id, so belonging_items is called with item_parent_col=none: they belong through the person, on or
+-- after the plan start. Only seen, dated visits count; base = the latest, else the plan start; add_standard
+-- applies the cin_visit standard in its configured unit.
 with plans as (select * from {{ ref('int_cin_plans') }}),
 seen as (
     select * from {{ ref('stg_ssd_cin_visits') }}

@@ -1,7 +1,7 @@
--- CLA_REVIEW (kpis.md; CPR 2010 reg 33): children with an open period of care. Count the non-cancelled
--- reviews dated on/after the start of care (cancelled reviews are ignored, also for the count): none ->
--- add_wd(start of care, 20); exactly one -> add_months(it, 3); two or more -> add_months(latest, 6).
--- Reviews belong through clar_cla_id where held, else the person (clar_cla_person_id, SSD 1.4.5).
+-- CLA_REVIEW: docs/measures.md#cla_review (defined in plugins/csc_compliance/measures.yml).
+-- Cancelled reviews are dropped before belonging_items, so they count neither as the latest nor in the count
+-- that picks the rule. Reviews belong through clar_cla_id, else the person (clar_cla_person_id, an SSD 1.4.5
+-- column), from the start of care. No source team/worker: attribution falls to the child's.
 with periods as (select * from {{ ref('int_periods_of_care') }} where is_open),
 reviews as (
     select * from {{ ref('stg_ssd_cla_reviews') }}

@@ -1,10 +1,11 @@
--- CLA_VISIT (kpis.md; CPR 2010 reg 28): children with an open period of care. Due = the earlier of
---  (a) when no seen visit is dated on or after the current placement's start: placement start + 7 days;
---  (b) the latest seen visit (or start of care if none) + 6 weeks, or + 3 months when the current placement
---      is of a long-term type (local standard long_term_placement_types) and that visit is on or after the
---      placement's first anniversary.
--- With no current placement, (a) and the long-term test do not apply. Visits belong through clav_cla_id
--- where the row holds one, else the person, and count from the start of care.
+-- CLA_VISIT: docs/measures.md#cla_visit (defined in plugins/csc_compliance/measures.yml).
+-- One row per open period of care (int_periods_of_care). Seen visits belong through belonging_items
+-- (clav_cla_id, else the person) from the start of care; `visits` keeps the latest (rule (b)'s base, else the
+-- start of care) and the latest on or after the current placement's start (int_current_placements), whose
+-- absence gives rule (a)'s placement start + 7. With no current placement, due_placement and long_term are null
+-- and least() ignores nulls, so rule (b) alone applies. 6 weeks = + 42 days (docs/conventions.md#weeks); the
+-- long-term types (standard long_term_placement_types) are inlined trimmed and upper case. No source
+-- team/worker: attribution falls to the child's (docs/conventions.md#attribution).
 {%- set long_term = standard('long_term_placement_types') %}
 with periods as (select * from {{ ref('int_periods_of_care') }} where is_open),
 seen as (

@@ -1,5 +1,6 @@
--- CORE_GROUP_FIRST (kpis.md; WT2023): open CP plans with no core group meeting on or after the plan start;
--- due add_wd(plan start, 10).
+-- CORE_GROUP_FIRST: docs/measures.md#core_group_first (defined in plugins/csc_compliance/measures.yml).
+-- An anti-join of the open CP plans (int_cp_plans) on int_core_groups, which holds only meetings belonging to
+-- the plan (docs/conventions.md#belonging-to-a-plan); due by add_wd. Source team/worker: the plan's ICPC.
 select
     'CORE_GROUP_FIRST' as kpi_id, p.person_id, p.cp_plan_id as record_id,
     {{ add_wd('p.start_date', 10) }} as due_date,

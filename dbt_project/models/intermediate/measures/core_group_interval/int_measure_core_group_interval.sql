@@ -1,5 +1,6 @@
--- CORE_GROUP_INTERVAL (kpis.md; local standard core_group_interval, default 6 weeks): open CP plans with at
--- least one core group; due = last core group + the interval.
+-- CORE_GROUP_INTERVAL: docs/measures.md#core_group_interval (defined in plugins/csc_compliance/measures.yml).
+-- The inner join on int_core_groups keeps only plans with a belonging meeting (the rest are CORE_GROUP_FIRST's);
+-- add_standard applies the core_group_interval standard in whatever unit it is configured.
 select
     'CORE_GROUP_INTERVAL' as kpi_id, p.person_id, p.cp_plan_id as record_id,
     {{ add_standard('g.last_meeting', 'core_group_interval') }} as due_date,

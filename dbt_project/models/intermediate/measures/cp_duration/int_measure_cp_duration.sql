@@ -1,5 +1,7 @@
--- CP_DURATION (kpis.md; seeds, DfE statistics; local standard cp_duration): open CP plans on the watch list at
--- >= watch_months (due_date = the day that was reached), flagged red at >= red_months.
+-- CP_DURATION: docs/measures.md#cp_duration (defined in plugins/csc_compliance/measures.yml).
+-- Thresholds from the cp_duration standard by add_months (clamped to the month's end), reached on the day
+-- (docs/conventions.md#thresholds); due_date = the day the watch threshold was reached, status_rule 'watch'.
+-- Source team/worker: the plan's ICPC (int_cp_plans).
 {%- set cpd = standard('cp_duration') %}
 select
     'CP_DURATION' as kpi_id, person_id, cp_plan_id as record_id,

@@ -1,5 +1,7 @@
--- CP_REVIEW (kpis.md; WT2023): open CP plans; no review held yet: add_months(plan start, 3); else
--- add_months(latest review, 6). Reviews belong through cppr_cp_plan_id, else the person, on/after the start.
+-- CP_REVIEW: docs/measures.md#cp_review (defined in plugins/csc_compliance/measures.yml).
+-- Dated reviews belong through belonging_items (cppr_cp_plan_id, else the person, on or after the plan start);
+-- whether any belongs picks the 3- or the 6-month add_months (calendar months, clamped to the month's end).
+-- Source team/worker: the plan's ICPC (int_cp_plans).
 with plans as (select * from {{ ref('int_cp_plans') }}),
 reviews as (
     select * from {{ ref('stg_ssd_cp_reviews') }} where cppr_cp_review_date is not null

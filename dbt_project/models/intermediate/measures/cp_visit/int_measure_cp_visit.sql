@@ -1,7 +1,8 @@
--- CP_VISIT (kpis.md; local standard cp_visit, default 10 working days): every open CP plan is due a visit
--- add_standard(latest seen visit on/after the plan start, or the plan start if none). Visits belong to the
--- plan as kpis.md "Belonging to a plan" says (macro belonging_items). Visits where the child was not seen do
--- not reset the clock.
+-- CP_VISIT: docs/measures.md#cp_visit (defined in plugins/csc_compliance/measures.yml).
+-- Only seen, dated visits enter belonging_items (docs/conventions.md#belonging-to-a-plan: cppv_cp_plan_id, else
+-- the person, on or after the plan start), so an unseen visit never resets the clock
+-- (docs/conventions.md#seen-visit). Base = the latest such visit, else the plan start; add_standard applies the
+-- cp_visit standard in its configured unit. Source team/worker: the plan's ICPC (int_cp_plans).
 with plans as (select * from {{ ref('int_cp_plans') }}),
 seen as (
     select * from {{ ref('stg_ssd_cp_visits') }}

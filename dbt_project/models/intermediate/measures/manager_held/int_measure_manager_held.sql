@@ -1,6 +1,7 @@
--- MANAGER_HELD (kpis.md; Buckinghamshire finding: "cases held in managers' names"): children with an open
--- case whose allocated worker's job title matches the manager pattern (local standard
--- manager_job_title_pattern, default (?i)manager). No due date: status overdue.
+-- MANAGER_HELD: docs/measures.md#manager_held (defined in plugins/csc_compliance/measures.yml).
+-- The allocated worker (int_allocated_workers) of a child with an open case, joined to ssd_professionals; the
+-- job title (empty when null) is matched by regexp_matches against the manager_job_title_pattern standard,
+-- inlined with its quotes doubled. No due date: status_rule 'always' (overdue).
 select
     'MANAGER_HELD' as kpi_id, a.person_id, a.person_id as record_id,
     cast(null as date) as due_date, 'always' as status_rule, cast(null as varchar) as flag,

@@ -1,8 +1,9 @@
--- NO_CURRENT_PLAN (kpis.md; Bradford KPI "cases without a current plan"; grace = local standard
--- no_plan_grace, default 10 working days). One row per child:
---  (a) an open referral whose latest-starting assessment (of that referral) was authorised and not NFA,
---      when the child has no open CIN plan, CP plan or period of care: due = authorisation + grace;
---  (b) a looked-after child with no care plan open at D: due = start of care + grace.
+-- NO_CURRENT_PLAN: docs/measures.md#no_current_plan (defined in plugins/csc_compliance/measures.yml).
+-- (a) one_of_several picks, per referral, the latest-starting assessment linked to the child's open referral
+-- (int_open_referrals); int_person_case_status.is_planned_case rules out an open CIN plan, CP plan or period of
+-- care. (b) care plans open at D (open_at_d) against the open periods of care, one per child by one_of_several.
+-- The two parts are disjoint ((b)'s children are planned cases), so one row per child, record_id the person.
+-- Both add the no_plan_grace standard with add_standard.
 with latest_assessment as (
     select a.*
     from {{ ref('int_assessments') }} a

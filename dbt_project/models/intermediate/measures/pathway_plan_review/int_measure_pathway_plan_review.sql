@@ -1,6 +1,8 @@
--- PATHWAY_PLAN_REVIEW (kpis.md; Care Leavers (England) Regulations 2010): every person in ssd_care_leavers;
--- due add_months(latest non-null pathway plan review date across the person's rows, 6); null on every row:
--- overdue with no due date. The row named is the one holding the latest review (else the greatest id).
+-- PATHWAY_PLAN_REVIEW: docs/measures.md#pathway_plan_review (defined in plugins/csc_compliance/measures.yml).
+-- A person may have several ssd_care_leavers rows: a window max() takes the latest review over all of them, and
+-- one_of_several (latest review date, then greatest clea_table_id) keeps the one row to name. With no review at
+-- all add_months gives null, which int_measure_items lists as overdue with no due date. Source team/worker: the
+-- named row's care-leaver team and worker.
 with rows_ranked as (
     select *, max(clea_pathway_plan_review_date) over (partition by clea_person_id) as latest_review
     from {{ ref('stg_ssd_care_leavers') }}

@@ -1,6 +1,8 @@
--- PLO_DURATION (kpis.md; PLO pre-proceedings guidance, local standard plo): one row per pre-proceedings row not
--- concluded, on the watch list at >= watch_weeks from its start (due_date = the day that was reached),
--- flagged red at >= red_weeks.
+-- PLO_DURATION: docs/measures.md#plo_duration (defined in plugins/csc_compliance/measures.yml).
+-- int_pre_proceedings gives the rows not concluded at D and their clock start. Weeks are 7 calendar days
+-- (docs/conventions.md#weeks), so the thresholds are clock_start + 7 * the plo standard's weeks, reached on the
+-- day (docs/conventions.md#thresholds). status_rule 'watch' makes int_measure_items list the row as watch, with
+-- the day the watch threshold was reached as due_date.
 {%- set plo = standard('plo') %}
 select
     'PLO_DURATION' as kpi_id, person_id, record_id,

@@ -1,6 +1,8 @@
--- S47_ICPC_15WD (kpis.md; WT2023): section 47 enquiries, not NFA, with no ICPC held (linked by
--- icpc_s47_enquiry_id), still open or ended with CP_CONFERENCE_FLAG = Y in s47e_s47_outcome_json.
--- Due add_wd(s47 start, 15): the s47 start is the strategy discussion that initiated it.
+-- S47_ICPC_15WD: docs/measures.md#s47_icpc_15wd (defined in plugins/csc_compliance/measures.yml).
+-- "Held" is an anti-join on ICPC rows with a date naming the enquiry by icpc_s47_enquiry_id: an undated ICPC (or
+-- one after D, nulled in staging) does not stop the clock. s47e_s47_nfa is already false for null or unknown
+-- values (csc_flag, docs/conventions.md#flags); csc_json_flag reads the outcome's CP_CONFERENCE_FLAG, a missing
+-- key counting as no. Due by add_wd over int_calendar. Source team/worker: the enquiry's completed-by columns.
 with held as (
     select distinct icpc_s47_enquiry_id
     from {{ ref('stg_ssd_initial_cp_conference') }}

@@ -1,6 +1,7 @@
--- SUPERVISION (kpis.md; Bury weekly accountability framework; local standard supervision, default 1 month):
--- planned cases; due = latest case supervision on/after the case start + 1 month, none yet: case start +
--- 1 month. Case start = the earliest start among the open CIN plan, CP plan and start of care.
+-- SUPERVISION: docs/measures.md#supervision (defined in plugins/csc_compliance/measures.yml).
+-- The case start is computed here: the earliest start among the CIN plans and CP plans open at D (open_at_d) and
+-- the open periods' start of care. Supervisions dated before it are dropped (an earlier case's); base = the
+-- latest remaining, else the case start; add_standard applies the supervision standard in its configured unit.
 with starts as (
     select cinp_person_id as person_id, cinp_cin_plan_start_date as start_date from {{ ref('stg_ssd_cin_plans') }}
     where {{ open_at_d('cinp_cin_plan_start_date', 'cinp_cin_plan_end_date') }}

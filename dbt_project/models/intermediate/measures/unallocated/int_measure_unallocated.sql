@@ -1,5 +1,6 @@
--- UNALLOCATED (kpis.md; Buckinghamshire monitoring-visit finding): children with an open case and no
--- allocated worker at D. No due date: status overdue.
+-- UNALLOCATED: docs/measures.md#unallocated (defined in plugins/csc_compliance/measures.yml).
+-- An anti-join of the children with an open case (int_person_case_status) on int_allocated_workers. No due date:
+-- status_rule 'always' lists every row as overdue. record_id is the person.
 select
     'UNALLOCATED' as kpi_id, cs.person_id, cs.person_id as record_id,
     cast(null as date) as due_date, 'always' as status_rule, cast(null as varchar) as flag,
