@@ -1,7 +1,8 @@
 -- CLA_REVIEW: docs/measures.md#cla_review (defined in plugins/csc_compliance/measures.yml).
 -- Cancelled reviews are dropped before belonging_items, so they count neither as the latest nor in the count
 -- that picks the rule. Reviews belong through clar_cla_id, else the person (clar_cla_person_id, an SSD 1.4.5
--- column), from the start of care. No source team/worker: attribution falls to the child's.
+-- column), from the start of care. Reviews are counted by date: one review recorded twice (two rows, one day)
+-- is one review held. No source team/worker: attribution falls to the child's.
 with periods as (select * from {{ ref('int_periods_of_care') }} where is_open),
 reviews as (
     select * from {{ ref('stg_ssd_cla_reviews') }}
@@ -12,7 +13,7 @@ belonging as (
                        'reviews', 'clar_cla_id', 'clar_cla_person_id', 'clar_cla_review_date') }}
 ),
 counted as (
-    select parent_id as cla_id, count(*) as reviews, max(item_date) as last_review
+    select parent_id as cla_id, count(distinct item_date) as reviews, max(item_date) as last_review
     from belonging group by parent_id
 )
 
