@@ -1,9 +1,13 @@
-"""An independent implementation of the measures, written from docs/conventions.md, docs/measures.md,
-plugins/csc_compliance/measures.yml (local standards' defaults) and expectations/catalogue.yml only
-(never from the dbt models), in plain Python over the extract's rows as strings.
+"""An independent implementation of the measures, in plain Python over the extract's rows as strings, written
+from the reference only: docs/conventions.md (each rule cites its anchor, e.g. #add_wd), docs/measures.md (each
+measure's population, due date and status), docs/rules.md (bad values, links naming no row and repeated keys),
+the local standards of plugins/csc_compliance/measures.yml and README "Configuration", and the tables of
+expectations/catalogue.yml. Never from the dbt models.
 
-`exceptions(tables, D)` gives {kpi_id: {record_id: Row}} and `rates(tables, D)` gives
-{kpi_id: (numerator, denominator)} at LA level. Each rule cites the doc anchor it follows."""
+`exceptions(tables, D)` gives {kpi_id: {key: Row}} (key: the record id, or the person for KEY_BY_PERSON) and
+`rates(tables, D)` gives {kpi_id: (numerator, denominator)} at LA level. `set_standards` applies a
+configuration's local standards. READINGS names the points where the product reads the docs otherwise
+(tests/oracle/test_oracle.py pins each with a minimal example); the defaults are the docs' reading."""
 from __future__ import annotations
 
 import calendar
@@ -12,7 +16,6 @@ import functools
 import json
 import re
 from dataclasses import dataclass
-
 from pathlib import Path
 
 import holidays
@@ -159,6 +162,7 @@ class Row:
     worker_id: str | None = None
     team_id: str | None = None
     area_id: str | None = None
+    lead: str | None = None
 
 
 @functools.cache
@@ -707,7 +711,7 @@ EXCEPTIONS["UNALLOCATED"] = lambda x: m_allocation(x)[0]
 EXCEPTIONS["MANAGER_HELD"] = lambda x: m_allocation(x)[1]
 EXCEPTIONS["CASELOAD"] = lambda x: m_allocation(x)[2]
 # fields the docs do not define for a measure, left out of the comparison
-UNDEFINED_FIELDS = {"CASELOAD": {"team_id", "area_id"}}
+UNDEFINED_FIELDS = {"CASELOAD": {"team_id", "area_id", "lead"}}
 # measures whose rows the comparison keys by person (the docs name no record id for them)
 KEY_BY_PERSON = {"NO_CURRENT_PLAN", "SUPERVISION", "UNALLOCATED", "MANAGER_HELD"}
 
@@ -762,6 +766,9 @@ def attribute(x: Extract, kpi: str, rows: dict, srcs: dict) -> dict:
     from dataclasses import replace
     alloc, refs = allocated_workers(x), open_referrals(x)
     parents = {txt(d.get("dept_team_id")): txt(d.get("dept_team_parent_id")) for d in x.rows("ssd_department")}
+    # #attribution 3: with no lead configured, a lead named after the area (its name as its teams give it,
+    # dept_team_parent_name; the generated extracts name each area one way); no known area: Unassigned
+    area_names = {txt(d.get("dept_team_parent_id")): txt(d.get("dept_team_parent_name")) for d in x.rows("ssd_department")}
     src = srcs.get(kpi, {})
     out = {}
     for k, r in rows.items():
@@ -769,7 +776,9 @@ def attribute(x: Extract, kpi: str, rows: dict, srcs: dict) -> dict:
         s_team, s_worker = src.get(r.record_id, (None, None)) if r.record_id is not None else (None, None)
         worker = a["worker"] if a else (s_worker or ref.get("worker"))
         team = (a["team"] if a else None) or s_team or ref.get("team")
-        out[k] = replace(r, worker_id=worker, team_id=team, area_id=parents.get(team) if team else None)
+        area = parents.get(team) if team else None
+        out[k] = replace(r, worker_id=worker, team_id=team, area_id=area,
+                         lead=(area_names.get(area) or area) if area else "Unassigned")
     return out
 
 

@@ -61,6 +61,18 @@ class Gen:
     def chance(self, p):
         return self.r.random() < p
 
+    def link(self, own, others, missing, p_own=0.5):
+        """A link column: its own record, blank (through the person), another record of the child, or an
+        id naming no row (read as null, so through the person too: docs/rules.md)."""
+        x = self.r.random()
+        if x < p_own:
+            return own
+        if x < p_own + (1 - p_own) * 0.6:
+            return ""
+        if others and x < p_own + (1 - p_own) * 0.86:
+            return self.r.choice(others)
+        return self.uid(missing)
+
     def tw(self, team_col, worker_col):
         """A source record's own team and worker (#attribution 2), often blank; T9 and W3 name no row."""
         if self.chance(0.5):
@@ -260,6 +272,8 @@ def child(g: Gen, pid: str, out: dict, mine: list):
                 anchor = plans[-1][1]                                     # same start as another plan
             elif x < 0.8:
                 anchor = add_months(D, -12) + dt.timedelta(days=g.r.choice([0, 1]))
+            elif x < 0.82:
+                anchor = dt.date(g.r.choice([1999, 2003]), 12, 31)          # decades back: the calendar's reach
             else:
                 anchor = g.past(1000)
             cid = g.uid("CP")
@@ -287,8 +301,7 @@ def child(g: Gen, pid: str, out: dict, mine: list):
                     vd = g.future()
                 else:
                     vd = base + dt.timedelta(days=g.r.randint(0, 60))
-                link = g.r.random()
-                plan_ref = cid if link < 0.5 else ("" if link < 0.8 else g.r.choice(plans)[0] if link < 0.93 else g.uid("CPMISSING"))
+                plan_ref = g.link(cid, [c for c, _ in plans], "CPMISSING")
                 add("ssd_cp_visits", {"cppv_cp_visit_id": g.uid("V"), "cppv_person_id": pid,
                                       "cppv_cp_plan_id": plan_ref,
                                       "cppv_cp_visit_date": g.fmt(vd) if g.chance(0.95) else g.r.choice(BAD_DATES),
@@ -297,9 +310,8 @@ def child(g: Gen, pid: str, out: dict, mine: list):
                 x = g.r.random()
                 rd = g.sub_months(6) if x < 0.5 else (base - dt.timedelta(days=5) if x < 0.6 else
                                                        base + dt.timedelta(days=g.r.randint(0, 200)))
-                link = g.r.random()
                 add("ssd_cp_reviews", {"cppr_cp_review_id": g.uid("CR"), "cppr_person_id": pid,
-                                       "cppr_cp_plan_id": cid if link < 0.6 else ("" if link < 0.85 else g.r.choice(plans)[0] if link < 0.93 else g.uid("CPMISSING")),
+                                       "cppr_cp_plan_id": g.link(cid, [c for c, _ in plans], "CPMISSING", 0.6),
                                        "cppr_cp_review_date": g.fmt(rd if rd <= D or g.chance(0.3) else D)})
 
         for cid, start in plans:
@@ -309,9 +321,8 @@ def child(g: Gen, pid: str, out: dict, mine: list):
                 gd = (g.sub_wd(10) if x < 0.3 else g.sub_days(42) if x < 0.6 else base if x < 0.7 else
                       base - dt.timedelta(days=g.r.randint(1, 20)) if x < 0.8 else g.future() if x < 0.85 else
                       base + dt.timedelta(days=g.r.randint(0, 90)))
-                link = g.r.random()
                 add("ssd_ext_core_groups", {"cogr_core_group_id": g.uid("G"), "cogr_person_id": pid,
-                                            "cogr_cp_plan_id": cid if link < 0.5 else ("" if link < 0.8 else g.r.choice(plans)[0] if link < 0.93 else g.uid("CPMISSING")),
+                                            "cogr_cp_plan_id": g.link(cid, [c for c, _ in plans], "CPMISSING"),
                                             "cogr_meeting_date": g.fmt(gd) if g.chance(0.95) else g.r.choice(BAD_DATES),
                                             **g.tw("cogr_team", "cogr_worker_id")})
 
@@ -338,9 +349,8 @@ def child(g: Gen, pid: str, out: dict, mine: list):
                 x = g.r.random()
                 rd = g.sub_months(3) if x < 0.5 else (base - dt.timedelta(days=3) if x < 0.6 else
                                                        base + dt.timedelta(days=g.r.randint(0, 100)))
-                link = g.r.random()
                 add("ssd_ext_cin_reviews", {"cinr_review_id": g.uid("CNR"), "cinr_person_id": pid,
-                                            "cinr_cin_plan_id": cid if link < 0.5 else ("" if link < 0.8 else g.r.choice(cins)[0] if link < 0.93 else g.uid("CINMISSING")),
+                                            "cinr_cin_plan_id": g.link(cid, [c for c, _ in cins], "CINMISSING"),
                                             "cinr_review_date": g.fmt(rd)})
 
     # ---- periods of care
@@ -402,14 +412,14 @@ def child(g: Gen, pid: str, out: dict, mine: list):
                 vd = (g.sub_days(42) if x < 0.3 else g.sub_months(3) if x < 0.45 else starts[-1] if x < 0.55 else
                       soc - dt.timedelta(days=2) if x < 0.62 else g.future() if x < 0.67 else
                       soc + dt.timedelta(days=g.r.randint(0, max(0, (D - soc).days))))
-                add("ssd_cla_visits", {"clav_cla_visit_id": g.uid("LV"), "clav_cla_id": cla if g.chance(0.6) else ("" if g.chance(0.85) else g.uid("CLAMISSING")),
+                add("ssd_cla_visits", {"clav_cla_visit_id": g.uid("LV"), "clav_cla_id": g.link(cla, [], "CLAMISSING", 0.6),
                                        "clav_person_id": pid, "clav_cla_visit_date": g.fmt(vd),
                                        "clav_cla_visit_seen": g.flag(0.8)})
             for _ in range(g.r.choice([0, 1, 1, 2, 3])):
                 x = g.r.random()
                 rd = (g.sub_months(3) if x < 0.3 else g.sub_months(6) if x < 0.5 else soc - dt.timedelta(days=1)
                       if x < 0.57 else soc + dt.timedelta(days=g.r.randint(0, max(0, (D - soc).days))))
-                add("ssd_cla_reviews", {"clar_cla_review_id": g.uid("LR"), "clar_cla_id": cla if g.chance(0.6) else ("" if g.chance(0.85) else g.uid("CLAMISSING")),
+                add("ssd_cla_reviews", {"clar_cla_review_id": g.uid("LR"), "clar_cla_id": g.link(cla, [], "CLAMISSING", 0.6),
                                         "clar_cla_person_id": pid, "clar_cla_review_date": g.fmt(rd),
                                         "clar_cla_review_cancelled": g.flag(0.15)})
 

@@ -58,7 +58,7 @@ PRODUCT_READINGS = {
 KNOWN: dict[tuple[int, str], str] = {}
 
 FIELDS = ["person_id", "due_date", "status", "days_overdue", "working_days_overdue", "flag",
-          "worker_id", "team_id", "area_id"]
+          "worker_id", "team_id", "area_id", "lead"]
 
 
 def _none(v):
