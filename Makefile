@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_AS_AT ?= 2026-11-20
 DEMO_SEED ?= 42
 
-.PHONY: run test setup browser demo-data bench bench-region clean integration
+.PHONY: run test lint setup browser demo-data bench bench-region clean integration
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -36,7 +36,11 @@ run: demo-data
 
 # --dist loadscope: each module's expensive fixtures (a pipeline run) run once, on one worker. (loadgroup's
 # xdist_group marks are ignored with pytest 9.2 + xdist 3.8: measured, module fixtures ran on both workers.)
-test: $(STAMP) browser
+# The linter (ruff, settings in pyproject.toml) runs first: a finding fails `make test` before any test runs.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: $(STAMP) browser lint
 	$(PY) -m pytest -n 2 --dist loadscope -q
 
 # The scale benchmark (not in `make test`): demo and large, figures to bench/results.json.

@@ -921,7 +921,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(data_root, ignore_errors=True)
         print(steps.summary(), flush=True)
     if failed is not None:
-        why = "interrupted" if isinstance(failed, KeyboardInterrupt) else (str(failed).splitlines() or ["?"])[0].rstrip(":")
+        why = ("interrupted" if isinstance(failed, KeyboardInterrupt)
+               else (str(failed).splitlines() or ["?"])[0].rstrip(":"))
         print(f"make integration FAILED ({why}); logs in {_rel(WORK / 'logs')}", flush=True)
         print(f"integration: {sum(ok for _, _, ok in steps.done)} passed, 1 failed", flush=True)
         return 1

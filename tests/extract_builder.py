@@ -14,7 +14,8 @@ from csc_compliance.catalogue import tables as catalogue_tables
 # The smallest coherent authority: one area, one team, one worker.
 ORG = {
     "ssd_department": [
-        {"dept_team_id": "AREA1", "dept_team_name": "North Locality", "dept_team_parent_id": "", "dept_team_parent_name": ""},
+        {"dept_team_id": "AREA1", "dept_team_name": "North Locality", "dept_team_parent_id": "",
+         "dept_team_parent_name": ""},
         {"dept_team_id": "T1", "dept_team_name": "North Team 1", "dept_team_parent_id": "AREA1",
          "dept_team_parent_name": "North Locality"},
         {"dept_team_id": "T2", "dept_team_name": "South Team 1", "dept_team_parent_id": "AREA2",

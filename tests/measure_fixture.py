@@ -20,7 +20,8 @@ def build_warehouse(tmp: Path, tables: dict, as_at: str, config: dict | None = N
     ctx = stages.prepare("test", str(extract), str(tmp / "out"), as_at, str(cfg) if cfg else None)
     ctx = stages.land(ctx)
     ctx = stages.transform(ctx)
-    return duckdb.connect(str(Path(ctx["out_dir"]) / ".csc-build" / "test" / "warehouse.duckdb"))  # read-write: dbt-duckdb still holds the file in this process
+    # read-write: dbt-duckdb still holds the file in this process
+    return duckdb.connect(str(Path(ctx["out_dir"]) / ".csc-build" / "test" / "warehouse.duckdb"))
 
 
 def exceptions(con, kpi_id: str) -> dict[str, dict]:

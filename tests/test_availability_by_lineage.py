@@ -6,7 +6,6 @@ lineage read from the same build's manifest. (That an unavailable measure then h
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

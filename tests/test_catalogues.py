@@ -51,10 +51,12 @@ def test_every_rate_measure_is_computed_and_tested():
         model = f"int_rate_{kpi_id.lower()}"
         path = MODELS / "intermediate" / "rates" / kpi_id.lower() / f"{model}.sql"
         assert path.exists(), path
-        assert f"'{kpi_id}' as kpi_id" in path.read_text() or f"'{kpi_id}'" in path.read_text(), f"{model} does not name {kpi_id}"
+        assert f"'{kpi_id}' as kpi_id" in path.read_text() or f"'{kpi_id}'" in path.read_text(), (
+            f"{model} does not name {kpi_id}")
         assert f"ref('{model}')" in union, f"int_rate_items does not union {model}"
         assert kpi_id in tests, f"no test names {kpi_id}"
-    assert {p.parent.name for p in (MODELS / "intermediate" / "rates").glob("*/int_rate_*.sql")} == {k.lower() for k in rates}
+    assert {p.parent.name for p in (MODELS / "intermediate" / "rates").glob("*/int_rate_*.sql")} == {
+        k.lower() for k in rates}
 
 
 def test_each_measure_is_laid_out_in_its_own_folder():
@@ -199,7 +201,8 @@ def test_each_measure_requires_every_table_its_model_reads(tmp_path, monkeypatch
         spec = all_measures()[kpi_id]
         declared = set(spec["requires"]) | set(spec.get("attribution_reads", []))
         if read != declared or set(spec["requires"]) & set(spec.get("attribution_reads", [])):
-            wrong[kpi_id] = {"read, not declared": sorted(read - declared), "declared, not read": sorted(declared - read)}
+            wrong[kpi_id] = {"read, not declared": sorted(read - declared),
+                             "declared, not read": sorted(declared - read)}
     assert not wrong, wrong
 
 

@@ -2,7 +2,6 @@
 import subprocess
 import sys
 
-
 CLI = [sys.executable, "-m", "csc_compliance.cli"]
 
 

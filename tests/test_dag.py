@@ -35,7 +35,7 @@ def test_each_authority_is_a_mapped_group_of_the_stages_in_order(dagbag):
     order = ["authority.prepare", "authority.land", "authority.transform", "authority.validate", "authority.publish"]
     assert [t.task_id for t in dag.tasks] == ["authorities", *order]
     assert dag.get_task("authority.prepare").upstream_task_ids == {"authorities"}
-    for upstream, downstream in zip(order, order[1:]):
+    for upstream, downstream in zip(order, order[1:], strict=False):
         assert dag.get_task(downstream).upstream_task_ids == {upstream}
     from airflow.sdk.definitions.taskgroup import MappedTaskGroup
 

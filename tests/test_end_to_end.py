@@ -169,8 +169,9 @@ def test_no_personal_data_outside_the_warehouse_and_workbooks(run):
 
 
 def test_no_date_of_birth_beside_its_child_outside_the_warehouse_and_workbooks(run):
-    """A date of birth (expected birth and death too) is personal only beside whom it belongs to (a bare date may be any due date): no text
-    output holds a child's date of birth, in any format the extract gave it, near that child's id."""
+    """A date of birth (expected birth and death too) is personal only beside whom it belongs to (a bare date
+    may be any due date): no text output holds a child's date of birth, in any format the extract gave it, near
+    that child's id."""
     import re
 
     births = {}   # person id -> their dates of birth, expected birth and death, in each spelling
@@ -200,7 +201,8 @@ def test_no_date_of_birth_beside_its_child_outside_the_warehouse_and_workbooks(r
 def test_same_inputs_give_byte_identical_csv_outputs(run):
     """Determinism: the same extract, reporting date and configuration give the same bytes."""
     again = run["root"] / "again"
-    result = cli("run", "--extract", str(run["extract"]), "--as-at", AS_AT, "--out", str(again), "--config", str(CONFIG))
+    result = cli("run", "--extract", str(run["extract"]), "--as-at", AS_AT, "--out", str(again), "--config",
+                 str(CONFIG))
     assert result.returncode == 0, result.stderr
     for rel in ("exceptions/exceptions.csv", "kpis/kpi_values.csv", "dq/recording_gaps.csv"):
         assert (again / rel).read_bytes() == (run["out"] / rel).read_bytes(), rel

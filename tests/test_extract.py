@@ -24,13 +24,15 @@ def test_absent_tables_land_empty_and_are_recorded(tmp_path):
     assert landed["ssd_person"].present and landed["ssd_person"].rows == 2
     assert not landed["ssd_cp_plans"].present
     assert con.execute("select count(*) from raw.ssd_cp_plans").fetchone() == (0,)
-    assert con.execute("select present from meta.table_availability where table_name='ssd_cp_plans'").fetchone() == (False,)
+    assert con.execute("select present from meta.table_availability "
+                       "where table_name='ssd_cp_plans'").fetchone() == (False,)
 
 
 def test_values_land_as_text_with_file_row_numbers_and_empty_as_null(tmp_path):
     write_extract(tmp_path, {"ssd_person": PEOPLE}, all_tables=False, with_org=False)
     con, _ = land(tmp_path)
-    rows = con.execute("select pers_person_id, pers_dob, _row_number from raw.ssd_person order by _row_number").fetchall()
+    rows = con.execute("select pers_person_id, pers_dob, _row_number from raw.ssd_person "
+                       "order by _row_number").fetchall()
     assert rows == [("P1", "2015-01-02", 1), ("P2", None, 2)]
 
 
@@ -68,7 +70,8 @@ def test_parquet_naming_a_column_twice_is_refused_as_csv_is(tmp_path):
     path.write_bytes(path.read_bytes().replace(b"XERS_DOB", b"PERS_DOB"))
     assert [r[0] for r in con.execute(f"describe select * from read_parquet('{path}')").fetchall()] == [
         "pers_person_id", "pers_dob", "PERS_DOB_1"]
-    with pytest.raises(ExtractError, match="file ssd_person.parquet, column pers_dob: the header names this column twice"):
+    with pytest.raises(ExtractError,
+                       match="file ssd_person.parquet, column pers_dob: the header names this column twice"):
         land(tmp_path)
 
 
@@ -84,7 +87,8 @@ def test_parquet_whole_numbers_held_as_floats_land_as_integers(tmp_path):
                   t(pers_person_id, pers_sex, pers_upn, pers_dob))
                   to '{tmp_path / "ssd_person.parquet"}' (format parquet)""")
     con2, _ = land(tmp_path)
-    assert con2.execute("select pers_person_id, pers_sex, pers_upn from raw.ssd_person order by _row_number").fetchall() \
+    assert con2.execute("select pers_person_id, pers_sex, pers_upn from raw.ssd_person "
+                        "order by _row_number").fetchall() \
         == [("5417676", "12", "7"), (None, "1.50", None), ("2.5", "-3", "0"), ("nan", None, None)]
 
 
@@ -225,7 +229,8 @@ def test_a_record_longer_than_the_limit_names_its_row_and_the_limit(tmp_path, mo
 
     monkeypatch.setattr(extract, "MAX_RECORD_BYTES", 1024 * 1024)
     note = "a long note, " * 90_000
-    (tmp_path / "ssd_person.csv").write_text(f'pers_person_id,pers_dob,notes\nP1,2015-01-01,x\nP2,2015-01-01,"{note}"\n')
+    (tmp_path / "ssd_person.csv").write_text('pers_person_id,pers_dob,notes\nP1,2015-01-01,x\n'
+                                             f'P2,2015-01-01,"{note}"\n')
     with pytest.raises(ExtractError) as err:
         land(tmp_path)
     assert err.value.file == "ssd_person.csv" and err.value.row == 2

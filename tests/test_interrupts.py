@@ -80,7 +80,8 @@ def test_a_stage_stopped_by_a_signal_fails_plainly_and_records_why(tmp_path):
         Finalized()
         return ctx
 
-    ctx = {"run_id": "r1", "extract_dir": str(tmp_path), "out_dir": str(tmp_path / "out"), "reporting_date": "2026-11-20",
+    ctx = {"run_id": "r1", "extract_dir": str(tmp_path), "out_dir": str(tmp_path / "out"),
+           "reporting_date": "2026-11-20",
            "config_path": None, "authority_code": "LA"}
     for fn, stage, said in ((slow, "land", "SIGTERM"), (swallowing, "transform", "Ctrl-C (SIGINT)"),
                             (in_a_finalizer, "validate", "SIGTERM")):

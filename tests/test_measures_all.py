@@ -42,7 +42,8 @@ CP_YES = '{"NFA_FLAG":"N","CP_CONFERENCE_FLAG":"Y"}'
 CP_NO = '{"NFA_FLAG":"N","CP_CONFERENCE_FLAG":"N"}'
 TABLES = {
     "ssd_department": [
-        {"dept_team_id": "T1", "dept_team_name": "North 1", "dept_team_parent_id": "A1", "dept_team_parent_name": "North"},
+        {"dept_team_id": "T1", "dept_team_name": "North 1", "dept_team_parent_id": "A1",
+         "dept_team_parent_name": "North"},
     ],
     "ssd_professionals": [
         {"prof_professional_id": "W1", "prof_professional_job_title": "Social Worker", "prof_agency_worker_flag": "Y"},
@@ -55,7 +56,8 @@ TABLES = {
         {"cine_referral_id": "RK3", "cine_person_id": "K3", "cine_referral_date": "2024-10-01"},
         {"cine_referral_id": "RU", "cine_person_id": "U1", "cine_referral_date": "2024-10-01"},
         # re-referral within 12 months of the earlier one
-        {"cine_referral_id": "RU0", "cine_person_id": "U1", "cine_referral_date": "2024-03-01", "cine_close_date": "2024-05-01"},
+        {"cine_referral_id": "RU0", "cine_person_id": "U1", "cine_referral_date": "2024-03-01",
+         "cine_close_date": "2024-05-01"},
     ],
     "ssd_s47_enquiry": [
         {"s47e_s47_enquiry_id": "S1", "s47e_person_id": "K1", "s47e_s47_start_date": "2024-11-01", "s47e_s47_nfa": "N"},
@@ -85,10 +87,12 @@ TABLES = {
     "ssd_ext_core_groups": [
         {"cogr_core_group_id": "G1", "cogr_person_id": "K2", "cogr_cp_plan_id": "", "cogr_meeting_date": "2024-10-10"},
         # before its plan started: does not count for CPX
-        {"cogr_core_group_id": "G2", "cogr_person_id": "K1", "cogr_cp_plan_id": "CPX", "cogr_meeting_date": "2024-10-20"},
+        {"cogr_core_group_id": "G2", "cogr_person_id": "K1", "cogr_cp_plan_id": "CPX",
+         "cogr_meeting_date": "2024-10-20"},
     ],
     "ssd_cp_reviews": [
-        {"cppr_cp_review_id": "RW", "cppr_person_id": "K4", "cppr_cp_plan_id": "CPW", "cppr_cp_review_date": "2024-04-10"},
+        {"cppr_cp_review_id": "RW", "cppr_person_id": "K4", "cppr_cp_plan_id": "CPW",
+         "cppr_cp_review_date": "2024-04-10"},
     ],
     "ssd_cp_visits": [
         {"cppv_cp_visit_id": "V1", "cppv_person_id": "K1", "cppv_cp_plan_id": "CPX", "cppv_cp_visit_date": "2024-12-02",
@@ -104,7 +108,8 @@ TABLES = {
         {"cinp_cin_plan_id": "CIN3", "cinp_person_id": "C3", "cinp_cin_plan_start_date": "2024-09-01"},
     ],
     "ssd_cin_visits": [
-        {"cinv_cin_visit_id": "CV3", "cinv_person_id": "C3", "cinv_cin_visit_date": "2024-12-02", "cinv_cin_visit_seen": "Y"},
+        {"cinv_cin_visit_id": "CV3", "cinv_person_id": "C3", "cinv_cin_visit_date": "2024-12-02",
+         "cinv_cin_visit_seen": "Y"},
     ],
     "ssd_ext_cin_reviews": [
         {"cinr_review_id": "CR3", "cinr_cin_plan_id": "CIN3", "cinr_person_id": "C3", "cinr_review_date": "2024-09-15"},
@@ -129,11 +134,14 @@ TABLES = {
         visit("LV5", "L5", "CLA5", "2024-10-15"), visit("LV5x", "L5", "CLA5", "2024-12-18", seen="N"),
     ],
     "ssd_cla_reviews": [
-        {"clar_cla_review_id": "LR1", "clar_cla_id": "CLA1", "clar_cla_review_date": "2024-06-25", "clar_cla_review_cancelled": "N"},
-        {"clar_cla_review_id": "LR1c", "clar_cla_id": "CLA1", "clar_cla_review_date": "2024-10-01", "clar_cla_review_cancelled": "Y"},
-        {"clar_cla_review_id": "LR3a", "clar_cla_id": "CLA3", "clar_cla_review_date": "2024-03-01", "clar_cla_review_cancelled": "N"},
-        {"clar_cla_review_id": "LR3b", "clar_cla_id": "", "clar_cla_person_id": "L3", "clar_cla_review_date": "2024-08-01",
-         "clar_cla_review_cancelled": ""},
+        {"clar_cla_review_id": "LR1", "clar_cla_id": "CLA1", "clar_cla_review_date": "2024-06-25",
+         "clar_cla_review_cancelled": "N"},
+        {"clar_cla_review_id": "LR1c", "clar_cla_id": "CLA1", "clar_cla_review_date": "2024-10-01",
+         "clar_cla_review_cancelled": "Y"},
+        {"clar_cla_review_id": "LR3a", "clar_cla_id": "CLA3", "clar_cla_review_date": "2024-03-01",
+         "clar_cla_review_cancelled": "N"},
+        {"clar_cla_review_id": "LR3b", "clar_cla_id": "", "clar_cla_person_id": "L3",
+         "clar_cla_review_date": "2024-08-01", "clar_cla_review_cancelled": ""},
     ],
     "ssd_cla_care_plan": [],
     "ssd_care_leavers": [
@@ -143,20 +151,26 @@ TABLES = {
         {"clea_table_id": "CL3", "clea_person_id": "Y3", "clea_pathway_plan_review_date": "2024-10-01"},
     ],
     "ssd_pre_proceedings": [
-        {"prep_table_id": "PR1", "prep_person_id": "K1", "prep_plo_family_id": "F1", "prep_initial_pre_pro_meeting_date": "2024-06-01"},
-        {"prep_table_id": "PR1s", "prep_person_id": "K2", "prep_plo_family_id": "F1", "prep_initial_pre_pro_meeting_date": "2024-06-01"},
-        {"prep_table_id": "PR2", "prep_person_id": "K3", "prep_plo_family_id": "F2", "prep_pre_pro_letter_date": "2024-08-30"},
-        {"prep_table_id": "PR3", "prep_person_id": "K4", "prep_plo_family_id": "F3", "prep_initial_pre_pro_meeting_date": "2024-01-01",
-         "prep_pre_pro_outcome": "Care proceedings issued"},
-        {"prep_table_id": "PR4", "prep_person_id": "K5", "prep_plo_family_id": "F4", "prep_initial_pre_pro_meeting_date": "2024-01-01",
-         "prep_agree_stepdown_issue_date": "2024-12-01"},
-        {"prep_table_id": "PR5", "prep_person_id": "K6", "prep_plo_family_id": "F5", "prep_initial_pre_pro_meeting_date": "2024-01-01",
-         "prep_agree_stepdown_issue_date": "2025-01-05"},
-        {"prep_table_id": "PR6", "prep_person_id": "K7", "prep_plo_family_id": "F6", "prep_initial_pre_pro_meeting_date": "2024-09-01"},
+        {"prep_table_id": "PR1", "prep_person_id": "K1", "prep_plo_family_id": "F1",
+         "prep_initial_pre_pro_meeting_date": "2024-06-01"},
+        {"prep_table_id": "PR1s", "prep_person_id": "K2", "prep_plo_family_id": "F1",
+         "prep_initial_pre_pro_meeting_date": "2024-06-01"},
+        {"prep_table_id": "PR2", "prep_person_id": "K3", "prep_plo_family_id": "F2",
+         "prep_pre_pro_letter_date": "2024-08-30"},
+        {"prep_table_id": "PR3", "prep_person_id": "K4", "prep_plo_family_id": "F3",
+         "prep_initial_pre_pro_meeting_date": "2024-01-01", "prep_pre_pro_outcome": "Care proceedings issued"},
+        {"prep_table_id": "PR4", "prep_person_id": "K5", "prep_plo_family_id": "F4",
+         "prep_initial_pre_pro_meeting_date": "2024-01-01", "prep_agree_stepdown_issue_date": "2024-12-01"},
+        {"prep_table_id": "PR5", "prep_person_id": "K6", "prep_plo_family_id": "F5",
+         "prep_initial_pre_pro_meeting_date": "2024-01-01", "prep_agree_stepdown_issue_date": "2025-01-05"},
+        {"prep_table_id": "PR6", "prep_person_id": "K7", "prep_plo_family_id": "F6",
+         "prep_initial_pre_pro_meeting_date": "2024-09-01"},
     ],
     "ssd_ext_supervisions": [
-        {"supv_supervision_id": "SV1", "supv_person_id": "K1", "supv_supervision_date": "2024-11-10", "supv_recorded_date": "2024-11-10"},
-        {"supv_supervision_id": "SV0", "supv_person_id": "K2", "supv_supervision_date": "2024-09-10", "supv_recorded_date": "2024-09-10"},
+        {"supv_supervision_id": "SV1", "supv_person_id": "K1", "supv_supervision_date": "2024-11-10",
+         "supv_recorded_date": "2024-11-10"},
+        {"supv_supervision_id": "SV0", "supv_person_id": "K2", "supv_supervision_date": "2024-09-10",
+         "supv_recorded_date": "2024-09-10"},
     ],
     "ssd_family": [
         {"fami_table_id": "FA1", "fami_family_id": "FAM7", "fami_person_id": "K7"},
@@ -249,8 +263,8 @@ def test_allocation_measures(wh):
 
 def test_supervision(wh):
     rows = exceptions(wh, "SUPERVISION")
-    assert due(rows["K1"]) == d(2024, 12, 10)                            # 10 November + 1 month
-    assert due(rows["K2"]) == d(2024, 11, 1)                             # September's predates the plan: start + 1 month
+    assert due(rows["K1"]) == d(2024, 12, 10)              # 10 November + 1 month
+    assert due(rows["K2"]) == d(2024, 11, 1)               # September's predates the plan: start + 1 month
 
 
 def kpi(wh, kpi_id, level="la"):
@@ -259,7 +273,8 @@ def kpi(wh, kpi_id, level="la"):
 
 
 def test_rates(wh):
-    assert (kpi(wh, "REPEAT_CP_RATE").numerator, kpi(wh, "REPEAT_CP_RATE").denominator) == (1, 7)   # started since 2023-12-20: all open plans but CP18, CP24; CPR repeats
+    # started since 2023-12-20: all open plans but CP18, CP24; CPR repeats
+    assert (kpi(wh, "REPEAT_CP_RATE").numerator, kpi(wh, "REPEAT_CP_RATE").denominator) == (1, 7)
     assert kpi(wh, "REPEAT_CP_2Y_RATE").numerator == 1      # CPR0 ended 2023-03-01, within 24 months of 2024-06-01
     assert (kpi(wh, "RE_REFERRAL_RATE").numerator, kpi(wh, "RE_REFERRAL_RATE").denominator) == (1, 5)
     children = kpi(wh, "CP_OVER_2Y_CHILDREN")

@@ -29,11 +29,15 @@ DUE_AFTER_HORIZON_REF = start_for_due(add_wd(HORIZON, 1), 45)
 ALLOCATED = "ALLOCATED CASE WORKER"
 TABLES = {
     "ssd_department": [
-        {"dept_team_id": "T1", "dept_team_name": "North 1", "dept_team_parent_id": "AREA1", "dept_team_parent_name": "North"},
-        {"dept_team_id": "T2", "dept_team_name": "South 1", "dept_team_parent_id": "AREA2", "dept_team_parent_name": "South"},
+        {"dept_team_id": "T1", "dept_team_name": "North 1", "dept_team_parent_id": "AREA1",
+         "dept_team_parent_name": "North"},
+        {"dept_team_id": "T2", "dept_team_name": "South 1", "dept_team_parent_id": "AREA2",
+         "dept_team_parent_name": "South"},
         # unconfigured areas named like the configured lead, and like Unassigned (case aside)
-        {"dept_team_id": "T8", "dept_team_name": "East 1", "dept_team_parent_id": "AREA8", "dept_team_parent_name": "lead NORTH"},
-        {"dept_team_id": "T9", "dept_team_name": "West 1", "dept_team_parent_id": "AREA9", "dept_team_parent_name": "Unassigned"},
+        {"dept_team_id": "T8", "dept_team_name": "East 1", "dept_team_parent_id": "AREA8",
+         "dept_team_parent_name": "lead NORTH"},
+        {"dept_team_id": "T9", "dept_team_name": "West 1", "dept_team_parent_id": "AREA9",
+         "dept_team_parent_name": "Unassigned"},
         # one area, its name spelt two ways (the majority names it); another area of the same name; no area id
         {"dept_team_id": "TF1", "dept_team_parent_id": "AREAF", "dept_team_parent_name": "Far"},
         {"dept_team_id": "TF2", "dept_team_parent_id": "AREAF", "dept_team_parent_name": "Far East"},
@@ -53,13 +57,15 @@ TABLES = {
         {"invo_involvements_id": "I0", "invo_professional_id": "W2", "invo_professional_role_id": ALLOCATED,
          "invo_professional_team": "T2", "invo_involvement_start_date": "2023-01-01", "invo_person_id": "P1"},
         # P2: a family support worker is not an allocated worker; P3: allocation ended before D
-        {"invo_involvements_id": "I2", "invo_professional_id": "W2", "invo_professional_role_id": "Family Support Worker",
+        {"invo_involvements_id": "I2", "invo_professional_id": "W2",
+         "invo_professional_role_id": "Family Support Worker",
          "invo_professional_team": "T2", "invo_involvement_start_date": "2024-01-01", "invo_person_id": "P2"},
         {"invo_involvements_id": "I3", "invo_professional_id": "W2", "invo_professional_role_id": ALLOCATED,
          "invo_professional_team": "T2", "invo_involvement_start_date": "2024-01-01",
          "invo_involvement_end_date": "2024-06-01", "invo_person_id": "P3"},
         # N_LAC: allocated, no team on the involvement: team falls back to the open referral's
-        {"invo_involvements_id": "I4", "invo_professional_id": "W1", "invo_professional_role_id": "Allocated Case Worker",
+        {"invo_involvements_id": "I4", "invo_professional_id": "W1",
+         "invo_professional_role_id": "Allocated Case Worker",
          "invo_professional_team": "", "invo_involvement_start_date": "2024-01-01", "invo_person_id": "N_LAC"},
     ],
     "ssd_cin_episodes": [
@@ -83,8 +89,9 @@ TABLES = {
         # long authorised (in no measure): rows a recording gap is routed by, for a child with no allocation
         {"cina_assessment_id": "A_OWN_TEAM", "cina_person_id": "P_UNSEEN", "cina_assessment_start_date": "2022-01-04",
          "cina_assessment_auth_date": "2022-02-01", "cina_assessment_team": "T1", "cina_assessment_worker_id": "W1"},
-        {"cina_assessment_id": "A_NO_SUCH_TEAM", "cina_person_id": "P_UNSEEN", "cina_assessment_start_date": "2022-01-04",
-         "cina_assessment_auth_date": "2022-02-01", "cina_assessment_team": "T404", "cina_assessment_worker_id": "W404"},
+        {"cina_assessment_id": "A_NO_SUCH_TEAM", "cina_person_id": "P_UNSEEN",
+         "cina_assessment_start_date": "2022-01-04", "cina_assessment_auth_date": "2022-02-01",
+         "cina_assessment_team": "T404", "cina_assessment_worker_id": "W404"},
         {"cina_assessment_id": "A_OVER", "cina_person_id": "P1", "cina_referral_id": "R1",
          "cina_assessment_start_date": "2024-10-02"},
         {"cina_assessment_id": "A_TODAY", "cina_person_id": "P1", "cina_referral_id": "R_TODAY",
@@ -133,7 +140,8 @@ TABLES = {
         {"cinp_cin_plan_id": "CIN_C", "cinp_person_id": "N_C", "cinp_cin_plan_start_date": "2024-11-20"},
     ],
     "ssd_cp_plans": [
-        {"cppl_cp_plan_id": "CP_A", "cppl_person_id": "P1", "cppl_icpc_id": "IC1", "cppl_cp_plan_start_date": "2024-11-01"},
+        {"cppl_cp_plan_id": "CP_A", "cppl_person_id": "P1", "cppl_icpc_id": "IC1",
+         "cppl_cp_plan_start_date": "2024-11-01"},
         {"cppl_cp_plan_id": "CP_B", "cppl_person_id": "P2", "cppl_cp_plan_start_date": "2024-12-10"},
         {"cppl_cp_plan_id": "CP_C", "cppl_person_id": "P3", "cppl_cp_plan_start_date": "2024-11-01"},
         {"cppl_cp_plan_id": "CP_D", "cppl_person_id": "P3", "cppl_cp_plan_start_date": "2024-06-01",
@@ -153,25 +161,25 @@ TABLES = {
          "icpc_icpc_team": "T2", "icpc_icpc_worker_id": "W2"},
     ],
     "ssd_cp_visits": [
-        {"cppv_cp_visit_id": "V1", "cppv_person_id": "P1", "cppv_cp_plan_id": "CP_A", "cppv_cp_visit_date": "2024-12-02",
-         "cppv_cp_visit_seen": "Y"},
-        {"cppv_cp_visit_id": "V2", "cppv_person_id": "P1", "cppv_cp_plan_id": "CP_A", "cppv_cp_visit_date": "2024-12-10",
-         "cppv_cp_visit_seen": "N"},
-        {"cppv_cp_visit_id": "V3", "cppv_person_id": "P1", "cppv_cp_plan_id": "CP_A", "cppv_cp_visit_date": "2024-12-12",
-         "cppv_cp_visit_seen": "Maybe"},
-        {"cppv_cp_visit_id": "V4", "cppv_person_id": "P3", "cppv_cp_plan_id": "CP_C", "cppv_cp_visit_date": "2024-12-19",
-         "cppv_cp_visit_seen": "Yes"},
+        {"cppv_cp_visit_id": "V1", "cppv_person_id": "P1", "cppv_cp_plan_id": "CP_A",
+         "cppv_cp_visit_date": "2024-12-02", "cppv_cp_visit_seen": "Y"},
+        {"cppv_cp_visit_id": "V2", "cppv_person_id": "P1", "cppv_cp_plan_id": "CP_A",
+         "cppv_cp_visit_date": "2024-12-10", "cppv_cp_visit_seen": "N"},
+        {"cppv_cp_visit_id": "V3", "cppv_person_id": "P1", "cppv_cp_plan_id": "CP_A",
+         "cppv_cp_visit_date": "2024-12-12", "cppv_cp_visit_seen": "Maybe"},
+        {"cppv_cp_visit_id": "V4", "cppv_person_id": "P3", "cppv_cp_plan_id": "CP_C",
+         "cppv_cp_visit_date": "2024-12-19", "cppv_cp_visit_seen": "Yes"},
         # no plan id: belongs to P4's plan through the person
         {"cppv_cp_visit_id": "V5", "cppv_person_id": "P4", "cppv_cp_plan_id": "", "cppv_cp_visit_date": "2024-12-05",
          "cppv_cp_visit_seen": "1"},
         # before the plan started: does not count
-        {"cppv_cp_visit_id": "V6", "cppv_person_id": "P5", "cppv_cp_plan_id": "CP_F2", "cppv_cp_visit_date": "2024-11-29",
-         "cppv_cp_visit_seen": "Y"},
-        {"cppv_cp_visit_id": "V7", "cppv_person_id": "P5", "cppv_cp_plan_id": "CP_F1", "cppv_cp_visit_date": "2024-11-29",
-         "cppv_cp_visit_seen": "Y"},
+        {"cppv_cp_visit_id": "V6", "cppv_person_id": "P5", "cppv_cp_plan_id": "CP_F2",
+         "cppv_cp_visit_date": "2024-11-29", "cppv_cp_visit_seen": "Y"},
+        {"cppv_cp_visit_id": "V7", "cppv_person_id": "P5", "cppv_cp_plan_id": "CP_F1",
+         "cppv_cp_visit_date": "2024-11-29", "cppv_cp_visit_seen": "Y"},
         # after D: not yet happened
-        {"cppv_cp_visit_id": "V8", "cppv_person_id": "P6", "cppv_cp_plan_id": "CP_G", "cppv_cp_visit_date": "2024-12-30",
-         "cppv_cp_visit_seen": "Y"},
+        {"cppv_cp_visit_id": "V8", "cppv_person_id": "P6", "cppv_cp_plan_id": "CP_G",
+         "cppv_cp_visit_date": "2024-12-30", "cppv_cp_visit_seen": "Y"},
     ],
     "ssd_cla_episodes": [
         # N_LAC: a period of care split into two episodes; start of care from the entered-care date
@@ -247,7 +255,8 @@ def test_a_recording_gap_is_routed_by_its_own_rows_team_when_the_child_has_no_al
 
     rows = dict(wh.execute("select cina_assessment_id, _row_number from raw.ssd_cin_assessments").fetchall())
     allocated = wh.execute("select person_id, allocated_team_id, allocated_worker_id from "
-                           "intermediate.int_person_attribution where allocated_team_id is not null limit 1").fetchall()[0]
+                           "intermediate.int_person_attribution where allocated_team_id is not null "
+                           "limit 1").fetchall()[0]
     gaps = pd.DataFrame([
         {"rule_id": "R1", "severity": "error", "table": "ssd_cin_assessments", "row_number": rows["A_OWN_TEAM"],
          "record_id": "A_OWN_TEAM", "person_id": "P_UNSEEN", "column": "c", "message": "m"},

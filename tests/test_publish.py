@@ -3,9 +3,9 @@ import datetime as dt
 import json
 
 import duckdb
-import pytest
 import openpyxl
 import pandas as pd
+import pytest
 
 from csc_compliance.publish import swap
 from csc_compliance.publish.history import record_run
@@ -117,10 +117,11 @@ def test_formula_like_values_stay_text_and_dates_are_dates(tmp_path):
     wb = openpyxl.load_workbook(path)
     ws = wb["CP_VISIT"]
     header = [c.value for c in ws[1]]
-    values = dict(zip(header, [c.value for c in ws[2]]))
+    values = dict(zip(header, [c.value for c in ws[2]], strict=True))
     assert (values["person_id"], values["record_id"], values["flag"], values["worker_id"]) == (
         '=HYPERLINK("http://x")', "+1+2", "-5", "@SUM(A1)")
-    assert all(c.data_type == "s" for c, h in zip(ws[2], header) if h in ("person_id", "record_id", "flag", "worker_id"))
+    assert all(c.data_type == "s" for c, h in zip(ws[2], header, strict=True)
+               if h in ("person_id", "record_id", "flag", "worker_id"))
     assert isinstance(values["due_date"], dt.datetime) and values["due_date"].date() == dt.date(2024, 12, 16)
     assert values["new"] == "new" and values["days_open"] == 0
 
@@ -152,11 +153,11 @@ def test_day_counts_from_the_warehouse_are_numbers(tmp_path):
     write_lead_workbook(tmp_path / "n.xlsx", LeadData("Lead", "2024-12-20", rows, empty))
     ws = openpyxl.load_workbook(tmp_path / "n.xlsx")["CP_VISIT"]
     header = [c.value for c in ws[1]]
-    first = dict(zip(header, [c.value for c in ws[2]]))
+    first = dict(zip(header, [c.value for c in ws[2]], strict=True))
     assert first["record_id"] == "a"                                  # most overdue first
     assert first["days_overdue"] == 19 and ws.cell(2, header.index("days_overdue") + 1).data_type == "n"
     assert first["working_days_overdue"] == 14
-    second = dict(zip(header, [c.value for c in ws[3]]))
+    second = dict(zip(header, [c.value for c in ws[3]], strict=True))
     assert second["days_overdue"] is None
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
 
@@ -200,7 +201,6 @@ def test_first_seen_date_follows_the_unbroken_run_of_listings(tmp_path):
 
 def test_leads_summary_page_draws_each_measure_by_team_and_over_time(tmp_path):
     from csc_compliance.publish.summary_page import write_summary_page
-
     from test_summary_page_browser import summary_db
 
     con = summary_db(tmp_path, [("CP_VISIT", "T1", "overdue"), ("CP_VISIT", "T1", "due_soon"),

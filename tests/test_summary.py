@@ -4,7 +4,8 @@ import json
 
 from csc_compliance.summary import print_summary
 
-EXCEPTIONS = "kpi_id,person_id,record_id,worker_id,team_id,area_id,lead,status,flag,due_date,days_overdue,working_days_overdue,first_seen_date\n" \
+EXCEPTIONS = "kpi_id,person_id,record_id,worker_id,team_id,area_id,lead,status,flag,due_date,days_overdue," \
+             "working_days_overdue,first_seen_date\n" \
              "CASELOAD,,W1,W1,T1,A1,Lead,overdue,,,,,2026-11-20\nCP_VISIT,P1,CP1,W1,T1,A1,Lead,due_soon,,2026-11-24,,,2026-11-20\n"
 KPIS = "kpi_id,level,unit_id,unit_name,numerator,denominator,value,note\n" \
        "CP_VISIT_RATE,la,LA,Example,3,4,0.75,\nCP_OVER_2Y_CHILDREN,la,LA,Example,2,,2,\n" \

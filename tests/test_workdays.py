@@ -45,8 +45,8 @@ def test_working_days_between_counts_the_half_open_interval():
 def test_calendar_frame_matches_the_reference_functions():
     """The table the SQL macros read gives the same add_wd and working-day counts as the reference."""
     frame = calendar_frame(D(2022, 1, 1), D(2028, 12, 31))
-    seq = dict(zip(frame.cal_date, frame.wd_seq))
-    by_seq = {s: d for d, s, w in zip(frame.cal_date, frame.wd_seq, frame.is_working_day) if w}
+    seq = dict(zip(frame.cal_date, frame.wd_seq, strict=True))
+    by_seq = {s: d for d, s, w in zip(frame.cal_date, frame.wd_seq, frame.is_working_day, strict=True) if w}
     for day in list(frame.cal_date)[::7] + [D(2024, 12, 20), D(2026, 12, 24), D(2027, 12, 24)]:
         if day > D(2028, 6, 1):
             continue

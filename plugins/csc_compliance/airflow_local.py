@@ -32,9 +32,8 @@ def migrate_metadata_db() -> None:
     different output folders) would race to create the same tables: one migrates while the other waits."""
     import fcntl
 
-    from airflow.utils import db
-
     from airflow import __version__
+    from airflow.utils import db
 
     home = Path(os.environ["AIRFLOW_HOME"])
     # upgradedb() costs 4-7 s even when there is nothing to do: skip it when this version migrated this file

@@ -148,7 +148,8 @@ def summarise(results: dict) -> dict:
         results["fixed_cost_s"] = demo["total_s"]
     if demo and large:
         floor_gap = large["floor_s"] - demo["floor_s"]
-        results["marginal_ratio"] = round((large["total_s"] - demo["total_s"]) / floor_gap, 2) if floor_gap > 0 else None
+        results["marginal_ratio"] = (round((large["total_s"] - demo["total_s"]) / floor_gap, 2)
+                                     if floor_gap > 0 else None)
         results["targets"] = {
             "large_total_s": {"target": f"< {TARGETS['large_total_s']:.0f}", "value": large["total_s"],
                               "met": large["total_s"] < TARGETS["large_total_s"]},
@@ -173,7 +174,8 @@ def table(results: dict) -> str:
         lines.append(f"{p['profile']:<22}{p['rows']:>11,}{'floor':>11}{p['floor_s']:>9.2f}{'':>9}"
                      f"{round(p['rows'] / p['floor_s']) if p['floor_s'] else 0:>11,}")
         for name, s in p["stages"].items():
-            lines.append(f"{'':<22}{'':>11}{name:>11}{s['seconds']:>9.2f}{s['peak_mb'] or 0:>9.0f}{s['rows_per_s'] or 0:>11,}")
+            lines.append(f"{'':<22}{'':>11}{name:>11}{s['seconds']:>9.2f}"
+                         f"{s['peak_mb'] or 0:>9.0f}{s['rows_per_s'] or 0:>11,}")
         lines.append(f"{'':<22}{'':>11}{'start-up':>11}{p['start_up_s']:>9.2f}")
         lines.append(f"{'':<22}{'':>11}{'TOTAL':>11}{p['total_s']:>9.2f}{p['peak_mb']:>9,}{p['rows_per_s']:>11,}")
     if results.get("region"):

@@ -71,7 +71,7 @@ def generic_rule_slots(tables_spec: dict) -> list[tuple[str, dict]]:
     for table, spec in tables_spec.items():
         columns = spec["columns"]
 
-        def slot(template, column, kind, **extra):
+        def slot(template, column, kind, *, table=table, **extra):     # binds this iteration's table
             slots.append((template, {"id": generic_rule_id(column, kind), "table": table, "column": column,
                                      "kind": kind, **extra}))
 

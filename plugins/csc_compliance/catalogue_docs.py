@@ -32,18 +32,21 @@ def measures_page() -> str:
              "## Exception measures", "",
              "| id | label | population at D | due date | statutory basis | needs |", "|---|---|---|---|---|---|"]
     for kpi_id, s in m["exception_measures"].items():
-        lines.append(f"| {_anchor(kpi_id.lower())}`{kpi_id}` | {_cell(measure_label(kpi_id))} | {_cell(s['population'])} | {_cell(s['due'])} | "
+        lines.append(f"| {_anchor(kpi_id.lower())}`{kpi_id}` | {_cell(measure_label(kpi_id))} | "
+                     f"{_cell(s['population'])} | {_cell(s['due'])} | "
                      f"{_cell(s['statute'])} | {', '.join(s['requires'])} |")
     lines += ["", "## Readings where the definition leaves a choice", ""]
     for kpi_id, s in {**m["exception_measures"], **m["rate_measures"]}.items():
         if s.get("interpretation"):
             lines.append(f"- `{kpi_id}`: {s['interpretation']}")
-    lines += ["", "## Rate measures", "", "Each computed in `dbt_project/models/intermediate/rates/<id>/int_rate_<id>.sql`, "
+    lines += ["", "## Rate measures", "",
+              "Each computed in `dbt_project/models/intermediate/rates/<id>/int_rate_<id>.sql`, "
               "published by `fct_kpi_values` at la, area, team and worker level.", "",
               "| id | label | denominator | numerator | basis | needs |", "|---|---|---|---|---|---|"]
     for kpi_id, s in m["rate_measures"].items():
         denominator = "(a count)" if s.get("count") else s["denominator"]
-        lines.append(f"| {_anchor(kpi_id.lower())}`{kpi_id}` | {_cell(measure_label(kpi_id))} | {_cell(denominator)} | {_cell(s['numerator'])} | "
+        lines.append(f"| {_anchor(kpi_id.lower())}`{kpi_id}` | {_cell(measure_label(kpi_id))} | "
+                     f"{_cell(denominator)} | {_cell(s['numerator'])} | "
                      f"{_cell(s['statute'])} | {', '.join(s['requires'])} |")
     lines += ["", "## Local standards (defaults)", "", "| key | default |", "|---|---|"]
     for key, value in m["local_standards"].items():
@@ -57,7 +60,8 @@ def rules_page() -> str:
              f"Generated from `expectations/catalogue.yml` (version {cat['version']}) by "
              "`python -m csc_compliance.catalogue_docs`. Each rule runs as a Great Expectations expectation in",
              "the suite named after its table; each failing row is a line of `dq/recording_gaps.csv`.",
-             "The measures read a failing value as null (`docs/conventions.md#nothing-after-d-counts`): dbt staging nulls an unreadable date, flag",
+             "The measures read a failing value as null (`docs/conventions.md#nothing-after-d-counts`): dbt staging "
+             "nulls an unreadable date, flag",
              "or JSON, a date after the reporting date, and a link a `references` rule finds naming no row",
              "(`dbt_project/macros/references.sql` reads these rules); rows sharing a key keep the first.", "",
              "## Overrides of the SSD YAML validators", "", "| table | column | SSD says | we do | why |",
@@ -77,7 +81,8 @@ def _tables_section() -> list[str]:
     lines = []
     for table, spec in tables().items():
         lines += [f"#### `{table}`", "",
-                  f"Key `{spec['key']}`" + (f"; the child is `{spec['person_id']}`." if spec.get("person_id") else "."), "",
+                  f"Key `{spec['key']}`" + (f"; the child is `{spec['person_id']}`." if spec.get("person_id") else "."),
+                  "",
                   "| column | type | required | personal |", "|---|---|---|---|"]
         for column, c in spec["columns"].items():
             lines.append(f"| `{column}` | {c['type']} | {'yes' if c.get('required') else ''} | "

@@ -181,7 +181,7 @@ def _stray_carriage_return(path: Path, header: list[str]) -> tuple[int, str] | N
             body = body[:-1] if body.endswith(b"\r") else body
             if b"\r" in body:
                 quoted, field = in_quote, 0
-                for i, byte in enumerate(body):
+                for _i, byte in enumerate(body):
                     if byte == 0x22:                       # '"' (a doubled quote toggles twice: no change)
                         quoted = not quoted
                     elif byte == 0x2C and not quoted:      # ','

@@ -23,7 +23,8 @@ MEASURE_COLUMNS = [
     ("due_date", "The item's due date (docs/conventions.md#status)."),
     ("status_rule", "due (status from the due date), always (overdue) or watch (docs/conventions.md#status)."),
     ("flag", "red or null (docs/conventions.md#thresholds)."),
-    ("source_team_id", "The source record's own team (docs/conventions.md#attribution, the fallback after the allocated worker's)."),
+    ("source_team_id",
+     "The source record's own team (docs/conventions.md#attribution, the fallback after the allocated worker's)."),
     ("source_worker_id", "The source record's own worker (docs/conventions.md#attribution)."),
 ]
 # The columns every rate's model selects (int_rate_items unions them).

@@ -19,8 +19,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from corpus_tools import (AS_AT, OUTPUT_CSVS, column_names, copy_extract, land, landed_values, parse_date,
-                          read_csv_rows, read_table, run_stages, table_file, write_table)
+from corpus_tools import (
+    AS_AT,
+    OUTPUT_CSVS,
+    column_names,
+    copy_extract,
+    land,
+    landed_values,
+    parse_date,
+    read_csv_rows,
+    read_table,
+    run_stages,
+    table_file,
+    write_table,
+)
 from csc_compliance.catalogue import tables as catalogue_tables
 from csc_compliance.extract import discover, read_manifest
 

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from bad_values_cases import BAD_VALUES
-from csc_compliance.catalogue import tables as catalogue_tables
 from corpus_tools import AS_AT, OUTPUT_CSVS, query, read_csv_rows
+from csc_compliance.catalogue import tables as catalogue_tables
 
 pytestmark = pytest.mark.xdist_group("corpus-values")
 
@@ -87,7 +87,7 @@ def staged(warehouse, mark):
         cur = con.execute(f"SELECT * EXCLUDE (_row_number) FROM staging.stg_{mark.table} WHERE {key} = ?",
                           [mark.gap_record or mark.record_id])
         names = [d[0] for d in cur.description]
-        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         read_as = None
         if mark.read_as:
             read_as = con.execute(f"SELECT {mark.read_as[0]} FROM staging.stg_{mark.table} WHERE {key} = ?",

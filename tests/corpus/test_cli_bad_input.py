@@ -171,7 +171,8 @@ def _run_bad(bad: Bad, base_extract, tmp_path):
     empty.mkdir()
     (empty / "manifest.json").write_text('{"as_at": "2026-11-20", "authority": "DEMO"}')
     (empty / "readme.txt").write_text("not a table\n")
-    places = {"empty": str(empty), "extract": str(folder), "out": str(tmp_path / "out"), "config": str(tmp_path / "config.yml"),
+    places = {"empty": str(empty), "extract": str(folder), "out": str(tmp_path / "out"),
+              "config": str(tmp_path / "config.yml"),
               "file": str(tmp_path / "a-file"), "missing": str(tmp_path / "missing")}
     if isinstance(bad.config, bytes):
         (tmp_path / "config.yml").write_bytes(bad.config)

@@ -22,7 +22,7 @@ def read_table(extract: Path, table: str) -> tuple[list[str], list[dict]]:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
             header = next(reader)
-            rows = [{h: (v if v != "" else None) for h, v in zip(header, r)} for r in reader]
+            rows = [{h: (v if v != "" else None) for h, v in zip(header, r, strict=False)} for r in reader]
         return header, rows
     import duckdb
 
@@ -30,7 +30,7 @@ def read_table(extract: Path, table: str) -> tuple[list[str], list[dict]]:
     rel = con.execute(f"SELECT * FROM read_parquet('{path}')")
     header = [d[0] for d in rel.description]
     rows = [{h: (None if v is None else v.isoformat() if isinstance(v, dt.date) else str(v))
-             for h, v in zip(header, r)} for r in rel.fetchall()]
+             for h, v in zip(header, r, strict=True)} for r in rel.fetchall()]
     return header, rows
 
 

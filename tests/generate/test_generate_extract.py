@@ -11,12 +11,14 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_helpers import DUE_COLUMNS, NO, YES, is_open, parse_date, read_table, safe_date  # noqa: E402
-
-from csc_compliance.generate import PROFILES, generate_extract  # noqa: E402
-from csc_compliance.generate import names  # noqa: E402
+from csc_compliance.generate import (  # noqa: E402
+    PROFILES,
+    generate_extract,
+    names,
+)
 from csc_compliance.generate.gaps import KINDS  # noqa: E402
 from csc_compliance.generate.schema import TABLES  # noqa: E402
+from gen_helpers import DUE_COLUMNS, NO, YES, is_open, parse_date, read_table, safe_date  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("generate")
 AS_AT = dt.date(2026, 11, 20)

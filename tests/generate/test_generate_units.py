@@ -9,8 +9,7 @@ import pytest
 
 from csc_compliance.generate import names
 from csc_compliance.generate.sentinels import item_status
-from csc_compliance.generate.workcal import (VectorCalendar, add_months, add_months_vec, add_wd, sub_wd,
-                                             working_days_in)
+from csc_compliance.generate.workcal import VectorCalendar, add_months, add_months_vec, add_wd, sub_wd, working_days_in
 
 D = dt.date
 
@@ -49,7 +48,7 @@ def test_vectorised_calendar_agrees_with_the_scalar_one():
     fwd = vc.add_wd(days, n)
     back = vc.sub_wd(days, n)
     months = add_months_vec(days, n % 25 - 12)
-    for d, k, f, b, m in zip(days, n, fwd, back, months):
+    for d, k, f, b, m in zip(days, n, fwd, back, months, strict=True):
         day = D.fromisoformat(str(d))
         assert D.fromisoformat(str(f)) == add_wd(day, int(k))
         assert D.fromisoformat(str(b)) == sub_wd(day, int(k))

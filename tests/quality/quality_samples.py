@@ -12,7 +12,6 @@ from csc_compliance.parsing import create_macros
 from csc_compliance.workdays import calendar_frame
 
 
-
 def build_warehouse(path: Path, catalogue: dict, data: dict[str, list[dict]]) -> duckdb.DuckDBPyConnection:
     """Every catalogue table as raw.<table>; tables named in `data` are present with those rows (in file
     order, _row_number from 1), the others absent (zero rows, present = false)."""
@@ -115,28 +114,28 @@ PERSON = [  # row_number: what it plants
 PLANS = [
     {"cppl_cp_plan_id": "CP1", "cppl_person_id": "P1", "cppl_cp_plan_start_date": "2020-01-01",
      "cppl_outcome_json": '{"OUTCOME":"Y"}',
-     "cppl_cp_plan_end_date": "2020-01-02"},                                                   # 1 fine
+     "cppl_cp_plan_end_date": "2020-01-02"},                                    # 1 fine
     {"cppl_cp_plan_id": "CP2", "cppl_person_id": "PX", "cppl_cp_plan_start_date": "2020-01-02",
      "cppl_outcome_json": '{"OUTCOME":"Yzqv"',
-     "cppl_cp_plan_end_date": "2020-01-01"},                                                   # 2 end<start, no PX, JSON cut short
+     "cppl_cp_plan_end_date": "2020-01-01"},                                    # 2 end<start, no PX, JSON cut short
     {"cppl_cp_plan_id": "CP3", "cppl_person_id": " P5 ", "cppl_cp_plan_start_date": "2020-01-02",
      "cppl_outcome_json": ' [{"OUTCOME":"N"}] ',
-     "cppl_cp_plan_end_date": "2020-01-02"},                                                   # 3 same day: fine
+     "cppl_cp_plan_end_date": "2020-01-02"},                                    # 3 same day: fine
     {"cppl_cp_plan_id": "CP4", "cppl_person_id": None, "cppl_cp_plan_start_date": "2020-01-02",
      "cppl_outcome_json": None,
-     "cppl_cp_plan_end_date": None},                                                           # 4 open: fine
+     "cppl_cp_plan_end_date": None},                                            # 4 open: fine
     {"cppl_cp_plan_id": "CP5", "cppl_person_id": "", "cppl_cp_plan_start_date": "garbage",
      "cppl_outcome_json": '',
-     "cppl_cp_plan_end_date": "2020-01-01"},                                                   # 5 unparseable start
+     "cppl_cp_plan_end_date": "2020-01-01"},                                    # 5 unparseable start
     {"cppl_cp_plan_id": "CP6", "cppl_person_id": "P6", "cppl_cp_plan_start_date": "2020-01-02 00:00:00",
      "cppl_outcome_json": '"Zqvscalar"',
-     "cppl_cp_plan_end_date": "01/01/2020"},                                                   # 6 end<start, formats, JSON scalar
+     "cppl_cp_plan_end_date": "01/01/2020"},                                    # 6 end<start, formats, JSON scalar
     {"cppl_cp_plan_id": "CP7", "cppl_person_id": "P7", "cppl_cp_plan_start_date": "2020-01-01",
      "cppl_outcome_json": '{}',
-     "cppl_cp_plan_end_date": "9999-12-31"},                                                   # 7 fine
+     "cppl_cp_plan_end_date": "9999-12-31"},                                    # 7 fine
     {"cppl_cp_plan_id": "CP8", "cppl_person_id": "p8", "cppl_cp_plan_start_date": "9999-12-31",
      "cppl_outcome_json": 'OUTCOME=Y',
-     "cppl_cp_plan_end_date": "2020-01-01"},                                                   # 8 end<start; p8 unknown; not JSON
+     "cppl_cp_plan_end_date": "2020-01-01"},                                    # 8 end<start; p8 unknown; not JSON
 ]
 VISITS = [
     {"cppv_cp_visit_id": "V1", "cppv_person_id": "P1", "cppv_cp_plan_id": "CP1", "cppv_cp_visit_seen": "Y"},

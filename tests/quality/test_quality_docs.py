@@ -12,7 +12,7 @@ import pytest
 
 from csc_compliance.catalogue import rule_catalogue
 from csc_compliance.quality import docs, run_quality_suites, runner
-from quality_samples import CATALOGUE, D, DEPARTMENTS, PLANS, VISITS, build_warehouse
+from quality_samples import CATALOGUE, DEPARTMENTS, PLANS, VISITS, D, build_warehouse
 
 PLANTED = ["Zqxwvorth", "31/02/2019", "Qwyndolyn-Prax", "1899-07-14", "2031-05-05", "Sleepy-Maybe"]
 PERSON = [

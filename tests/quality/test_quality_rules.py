@@ -9,8 +9,18 @@ import pytest
 
 from csc_compliance.quality import QualityError, QualityResult, run_quality_suites, runner
 from csc_compliance.quality import gaps as gaps_module
-from quality_samples import (CATALOGUE, D, DEPARTMENTS, EXPECTED, GAP_COLUMNS, PERSON, PLANS, VISITS,
-                             build_warehouse, rule)
+from quality_samples import (
+    CATALOGUE,
+    DEPARTMENTS,
+    EXPECTED,
+    GAP_COLUMNS,
+    PERSON,
+    PLANS,
+    VISITS,
+    D,
+    build_warehouse,
+    rule,
+)
 
 
 @pytest.fixture(scope="module")
@@ -180,12 +190,14 @@ def test_consistency_rules_of_the_shipped_catalogue(tmp_path):
               "CPPL_UNDER_18", "SUPV_RECORDED_WITHIN_5WD", "CPPV_VISIT_NOT_BEFORE_BIRTH", "CLAE_NO_OVERLAPPING_PERIODS"}
     catalogue = {**catalogue, "rules": [r for r in catalogue["rules"] if r["id"] in wanted]}
     data = {
-        "ssd_person": [{"pers_person_id": "P1", "pers_dob": "2015-01-01"}, {"pers_person_id": "P2", "pers_dob": "2006-01-01"},
+        "ssd_person": [{"pers_person_id": "P1", "pers_dob": "2015-01-01"},
+                       {"pers_person_id": "P2", "pers_dob": "2006-01-01"},
                        {"pers_person_id": "P3", "pers_dob": "2026-06-01"}],
         "ssd_initial_cp_conference": [
             {"icpc_icpc_id": "I1", "icpc_s47_enquiry_id": "S1", "icpc_icpc_date": "2026-11-21"},   # a Saturday
             {"icpc_icpc_id": "I2", "icpc_s47_enquiry_id": "", "icpc_icpc_date": "2026-11-20"},     # no s47
-            {"icpc_icpc_id": "I3", "icpc_s47_enquiry_id": "", "icpc_icpc_date": "2026-11-20", "icpc_icpc_transfer_in": "Y"},
+            {"icpc_icpc_id": "I3", "icpc_s47_enquiry_id": "", "icpc_icpc_date": "2026-11-20",
+             "icpc_icpc_transfer_in": "Y"},
         ],
         "ssd_cin_plans": [
             {"cinp_cin_plan_id": "C1", "cinp_person_id": "P1", "cinp_cin_plan_start_date": "2026-01-01"},
@@ -204,16 +216,20 @@ def test_consistency_rules_of_the_shipped_catalogue(tmp_path):
              "supv_recorded_date": "2024-12-31"},
         ],
         "ssd_cp_visits": [
-            {"cppv_cp_visit_id": "V1", "cppv_person_id": "P3", "cppv_cp_visit_date": "2026-05-01", "cppv_cp_visit_seen": "Y"},
-            {"cppv_cp_visit_id": "V2", "cppv_person_id": "P3", "cppv_cp_visit_date": "2026-05-01", "cppv_cp_visit_seen": "N"},
+            {"cppv_cp_visit_id": "V1", "cppv_person_id": "P3", "cppv_cp_visit_date": "2026-05-01",
+             "cppv_cp_visit_seen": "Y"},
+            {"cppv_cp_visit_id": "V2", "cppv_person_id": "P3", "cppv_cp_visit_date": "2026-05-01",
+             "cppv_cp_visit_seen": "N"},
         ],
         "ssd_cla_episodes": [
-            {"clae_cla_episode_id": "E1", "clae_person_id": "P1", "clae_cla_id": "A", "clae_cla_episode_start_date": "2026-01-01",
-             "clae_cla_episode_ceased_date": "2026-03-01"},
-            {"clae_cla_episode_id": "E2", "clae_person_id": "P1", "clae_cla_id": "B", "clae_cla_episode_start_date": "2026-02-01"},
-            {"clae_cla_episode_id": "E3", "clae_person_id": "P2", "clae_cla_id": "C", "clae_cla_episode_start_date": "2026-01-01",
-             "clae_cla_episode_ceased_date": "2026-02-01"},
-            {"clae_cla_episode_id": "E4", "clae_person_id": "P2", "clae_cla_id": "D", "clae_cla_episode_start_date": "2026-02-01"},
+            {"clae_cla_episode_id": "E1", "clae_person_id": "P1", "clae_cla_id": "A",
+             "clae_cla_episode_start_date": "2026-01-01", "clae_cla_episode_ceased_date": "2026-03-01"},
+            {"clae_cla_episode_id": "E2", "clae_person_id": "P1", "clae_cla_id": "B",
+             "clae_cla_episode_start_date": "2026-02-01"},
+            {"clae_cla_episode_id": "E3", "clae_person_id": "P2", "clae_cla_id": "C",
+             "clae_cla_episode_start_date": "2026-01-01", "clae_cla_episode_ceased_date": "2026-02-01"},
+            {"clae_cla_episode_id": "E4", "clae_person_id": "P2", "clae_cla_id": "D",
+             "clae_cla_episode_start_date": "2026-02-01"},
         ],
     }
     con = build_warehouse(tmp_path / "w.duckdb", catalogue, data)

@@ -9,8 +9,16 @@ import copy
 
 import pytest
 
-from csc_compliance.catalogue import (GENERIC_KINDS, PERSON_TABLE, RULE_DECLARATIONS, authored_catalogue,
-                                      expand_catalogue, generic_rule_id, rule_catalogue, tables)
+from csc_compliance.catalogue import (
+    GENERIC_KINDS,
+    PERSON_TABLE,
+    RULE_DECLARATIONS,
+    authored_catalogue,
+    expand_catalogue,
+    generic_rule_id,
+    rule_catalogue,
+    tables,
+)
 from csc_compliance.catalogue_docs import DOCS_DIR
 
 AUTHORED = authored_catalogue()
@@ -88,9 +96,11 @@ def test_known_rule_ids_and_texts_are_stable():
         "why": "A date after D is read as not yet happened; due, target and expected dates are exempt."}
     assert RULES["CINE_CLOSE_DATE_NOT_BEFORE"]["other"] == "cine_referral_date"
     assert RULES["DEPT_TEAM_ID_REQUIRED"]["description"] == "Every ssd_department row has its key dept_team_id"
-    assert RULES["INVO_PERSON_ID_REQUIRED"]["description"] == "Every ssd_involvements row names its child (invo_person_id)"
+    assert (RULES["INVO_PERSON_ID_REQUIRED"]["description"]
+            == "Every ssd_involvements row names its child (invo_person_id)")
     assert (RULES["CLAE_CLA_PLACEMENT_ID_REFERENCES"]["parent_table"],
-            RULES["CLAE_CLA_PLACEMENT_ID_REFERENCES"]["parent_column"]) == ("ssd_cla_placement", "clap_cla_placement_id")
+            RULES["CLAE_CLA_PLACEMENT_ID_REFERENCES"]["parent_column"]) == ("ssd_cla_placement",
+                                                                            "clap_cla_placement_id")
     assert RULES["CLAP_CLA_ID_REFERENCES"]["parent_column"] == "clae_cla_id"              # not the parent's key
     assert RULES["COGR_WORKER_ID_REFERENCES"]["severity"] == "warning"
     assert RULES["CINR_CIN_PLAN_ID_REFERENCES"]["severity"] == "error"                    # an override

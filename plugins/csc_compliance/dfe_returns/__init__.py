@@ -15,7 +15,7 @@ import datetime as dt
 from pathlib import Path
 
 from ._tables import Tables, write_extract
-from .cin_census import convert_cin, header_of
+from .cin_census import convert_cin
 from .ssda903 import convert_903
 
 __all__ = ["build_extract", "convert_903", "convert_cin", "merge_returns"]

@@ -185,16 +185,22 @@ class Cla:
             ok = active & (held <= self.limit)
             if not ok.any():
                 break
-            rows_p.append(per[ok]); rows_due.append(due[ok]); rows_day.append(held[ok])
+            rows_p.append(per[ok])
+            rows_due.append(due[ok])
+            rows_day.append(held[ok])
             rows_cancel.append(np.zeros(int(ok.sum()), bool))
             cancelled = ok & (rng.random(self.n) < 0.06)
             c_day = np.maximum(held - rng.integers(3, 15, self.n) * DAY, self.start + DAY)
             cancelled &= c_day < held
-            rows_p.append(per[cancelled]); rows_due.append(due[cancelled]); rows_day.append(c_day[cancelled])
+            rows_p.append(per[cancelled])
+            rows_due.append(due[cancelled])
+            rows_day.append(c_day[cancelled])
             rows_cancel.append(np.ones(int(cancelled.sum()), bool))
             active = ok
             due = add_months_vec(held, 3 if k == 0 else 6)
-        p = np.concatenate(rows_p); d_due = np.concatenate(rows_due); day = np.concatenate(rows_day)
+        p = np.concatenate(rows_p)
+        d_due = np.concatenate(rows_due)
+        day = np.concatenate(rows_day)
         cancel = np.concatenate(rows_cancel)
         order = np.lexsort((cancel, day.astype(np.int64), self.child[p]))
         p, d_due, day, cancel = p[order], d_due[order], day[order], cancel[order]

@@ -68,7 +68,8 @@ class Planter:
         # an end before its start
         for table, s_col, e_col in (("ssd_cp_plans", "cppl_cp_plan_start_date", "cppl_cp_plan_end_date"),
                                     ("ssd_cin_plans", "cinp_cin_plan_start_date", "cinp_cin_plan_end_date"),
-                                    ("ssd_cla_placement", "clap_cla_placement_start_date", "clap_cla_placement_end_date")):
+                                    ("ssd_cla_placement", "clap_cla_placement_start_date",
+                                     "clap_cla_placement_end_date")):
             f = t[table]
             ended = np.flatnonzero(~np.isnat(f[e_col][:self.n_bulk[table]]))
             rows = self.pick(table, ended, self.count(table))
@@ -83,7 +84,8 @@ class Planter:
         no_s47 = self.pick("ssd_initial_cp_conference", linked, self.count("ssd_initial_cp_conference", 3))
         f["icpc_s47_enquiry_id"][no_s47] = None
         for r in no_s47:
-            self.note("icpc_without_s47", "ssd_initial_cp_conference", "icpc_s47_enquiry_id", f["icpc_icpc_id"][r], r, None)
+            self.note("icpc_without_s47", "ssd_initial_cp_conference", "icpc_s47_enquiry_id", f["icpc_icpc_id"][r], r,
+                      None)
         weekend = self.pick("ssd_initial_cp_conference", linked, self.count("ssd_initial_cp_conference", 3))
         day = f["icpc_icpc_date"][weekend]
         dow = (day.astype(np.int64) - 4) % 7          # 0 = Monday
@@ -104,12 +106,13 @@ class Planter:
         # a CIN plan left open alongside a CP plan: new CIN plan rows, appended after the bulk
         cp = t["ssd_cp_plans"]
         n_cp = self.n_bulk["ssd_cp_plans"]
-        open_cp = np.flatnonzero(np.isnat(cp["cppl_cp_plan_end_date"][:n_cp]) & ~np.isnat(cp["cppl_cp_plan_start_date"][:n_cp]))
+        open_cp = np.flatnonzero(np.isnat(cp["cppl_cp_plan_end_date"][:n_cp])
+                                 & ~np.isnat(cp["cppl_cp_plan_start_date"][:n_cp]))
         rows = self.pick("ssd_cp_plans", open_cp, self.count("ssd_cp_plans", 3))
         cin = t["ssd_cin_plans"]
         n_cin_before = len(cin["cinp_cin_plan_id"])
         add = {c: np.empty(len(rows), dtype=v.dtype) for c, v in cin.items()}
-        for c, v in add.items():
+        for _c, v in add.items():
             v[:] = np.datetime64("NaT") if v.dtype.kind == "M" else None
         add["cinp_cin_plan_id"] = np.array([f"CINP9{i:06d}" for i in range(1, len(rows) + 1)], dtype=object)
         add["cinp_referral_id"] = cp["cppl_referral_id"][rows]

@@ -15,7 +15,7 @@ from .bulk_cla import Cla
 from .frame import concat, nrows
 from .gaps import Planter
 from .profiles import PROFILES
-from .schema import TABLES, columns, column_names
+from .schema import TABLES, column_names, columns
 from .workcal import VectorCalendar, to_day
 
 

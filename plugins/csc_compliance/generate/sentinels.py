@@ -153,7 +153,8 @@ class Sentinels:
         ref_id = self.rid(kid.pid, "R")
         self.rows["ssd_cin_episodes"].append({
             "cine_referral_id": ref_id, "cine_person_id": kid.pid, "cine_referral_date": date,
-            "cine_cin_primary_need_code": "N1", "cine_referral_source_code": "2A", "cine_referral_source_desc": "Schools",
+            "cine_cin_primary_need_code": "N1", "cine_referral_source_code": "2A",
+            "cine_referral_source_desc": "Schools",
             "cine_referral_outcome_json": _json([(k, k == "SINGLE_ASSESSMENT_FLAG") for k in REFERRAL_JSON_KEYS]),
             "cine_referral_nfa": False, "cine_close_date": close, "cine_close_reason": "RC7" if close else None,
             "cine_referral_team": who[1], "cine_referral_worker_id": who[0]})
@@ -214,7 +215,8 @@ class Sentinels:
         self.rows["ssd_initial_cp_conference"].append({
             "icpc_icpc_id": icpc_id, "icpc_icpc_meeting_id": f"{icpc_id}M", "icpc_s47_enquiry_id": s47_id,
             "icpc_person_id": kid.pid, "icpc_cp_plan_id": plan_id, "icpc_referral_id": ref_id,
-            "icpc_icpc_transfer_in": False, "icpc_icpc_target_date": add_wd(s47_start, ICPC_WD), "icpc_icpc_date": start,
+            "icpc_icpc_transfer_in": False, "icpc_icpc_target_date": add_wd(s47_start, ICPC_WD),
+            "icpc_icpc_date": start,
             "icpc_icpc_outcome_cp_flag": True,
             "icpc_icpc_outcome_json": _json([("NFA_FLAG", False), ("REFERRAL_TO_OTHER_AGENCY_FLAG", False),
                                              ("SINGLE_ASSESSMENT_FLAG", False), ("PROV_OF_SERVICES_FLAG", False),
@@ -484,7 +486,8 @@ class Sentinels:
         self.allocate(kid, ref_id, ref, manager, manager=True)
         self.assessment(kid, ref_id, ref, None, manager)
         if len(self.kids) != N_SENTINEL_CHILDREN:
-            raise AssertionError(f"sentinels: {len(self.kids)} children, N_SENTINEL_CHILDREN says {N_SENTINEL_CHILDREN}")
+            raise AssertionError(f"sentinels: {len(self.kids)} children, "
+                                 f"N_SENTINEL_CHILDREN says {N_SENTINEL_CHILDREN}")
 
     # ---- expectations, from docs/measures.md ----------------------------------------------------
     def expectations(self) -> list[dict]:

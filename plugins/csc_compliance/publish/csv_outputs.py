@@ -24,8 +24,9 @@ def write_csv_outputs(con: duckdb.DuckDBPyConnection, root: Path) -> dict[str, i
     gap_cols = ", ".join(f'"{c}"' for c in GAP_COLUMNS)
     # a count's value is the count itself: written as a whole number, like its numerator
     kpi_cols = ", ".join(f'"{c}"' for c in KPI_COLUMNS).replace(
-        '"value"', 'CASE WHEN denominator IS NULL AND numerator IS NOT NULL THEN CAST(CAST(value AS BIGINT) AS VARCHAR) '
-                   'ELSE CAST(value AS VARCHAR) END AS "value"')
+        '"value"',
+        'CASE WHEN denominator IS NULL AND numerator IS NOT NULL THEN CAST(CAST(value AS BIGINT) AS VARCHAR) '
+        'ELSE CAST(value AS VARCHAR) END AS "value"')
     return {
         "exceptions/exceptions.csv": _copy(
             con, f"SELECT {cols} FROM marts.exceptions_published ORDER BY kpi_id, record_id, person_id",

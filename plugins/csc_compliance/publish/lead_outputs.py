@@ -34,7 +34,8 @@ def write_workbooks(con: duckdb.DuckDBPyConnection, folder: Path, config: Config
                         gaps=gaps[gaps["lead"] == lead],
                         resolved=resolved[resolved["lead"] == lead],
                         previous_counts=dict(zip(previous.loc[previous["lead"] == lead, "kpi_id"],
-                                                 previous.loc[previous["lead"] == lead, "previous_count"])),
+                                                 previous.loc[previous["lead"] == lead, "previous_count"],
+                                                 strict=True)),
                         unavailable=unavailable, areas_not_in_extract=missing.get(lead, ()),
                         standards=config.local_standards)
         write_lead_workbook(folder / name, data, passwords.get(lead))

@@ -8,7 +8,7 @@ import json
 import subprocess
 from importlib.metadata import version
 
-from ..catalogue import RULE_CATALOGUE, PROJECT_DIR, rule_catalogue
+from ..catalogue import PROJECT_DIR, RULE_CATALOGUE, rule_catalogue
 from ..config import Config
 from ..run_context import RunContext
 

@@ -48,7 +48,7 @@ def _trend_chart(points: list[tuple[str, int]], width: int = 640, height: int = 
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
     parts = [f'<svg class="chart" role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
              f'<polyline points="{path}" fill="none" stroke="#2c3e50" stroke-width="2"/>']
-    for (x, y), (day, n) in zip(coords, points):
+    for (x, y), (day, n) in zip(coords, points, strict=True):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#2c3e50"><title>{day}: {n}</title></circle>')
     parts.append(f'<text x="40" y="{height - 4}">{points[0][0]}</text>')
     parts.append(f'<text x="{width - 90}" y="{height - 4}">{points[-1][0]}</text>')
@@ -71,7 +71,7 @@ def write_summary_page(con: duckdb.DuckDBPyConnection, path: Path, reporting_dat
             f'<p class="note">Reporting date {reporting_date}. Open exceptions by team and status, and each '
             "measure's trend over the stored history. Each lead's workbook lists the children.</p>",
             f'<p class="legend">{legend}</p>']
-    for kpi_id, spec in measures.items():
+    for kpi_id, _spec in measures.items():
         teams: dict[str, dict[str, int]] = {}
         for k, team, status, n in by_team:
             if k == kpi_id:

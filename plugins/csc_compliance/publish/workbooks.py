@@ -147,11 +147,12 @@ def write_lead_workbook(path: Path, data: LeadData, password: str | None = None)
         summary.ws.write_string(3, 0, "Nothing to act on: no exceptions or recording gaps for your areas.")
     else:
         by_measure = []
-        for kpi_id, spec in measures.items():
+        for kpi_id, _spec in measures.items():
             rows = ex[ex["kpi_id"] == kpi_id]
             previous = data.previous_counts.get(kpi_id, 0)
             label = measure_label(kpi_id, data.standards) + (
-                f" (not available: {data.unavailable[kpi_id]} not in the extract)" if kpi_id in data.unavailable else "")
+                f" (not available: {data.unavailable[kpi_id]} not in the extract)"
+                if kpi_id in data.unavailable else "")
             by_measure.append({"measure": kpi_id, "description": label,
                                **{s: int((rows["status"] == s).sum()) for s in STATUSES},
                                "total": len(rows), "previous run": previous, "change": len(rows) - previous})

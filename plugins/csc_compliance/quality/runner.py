@@ -17,12 +17,12 @@ import duckdb
 import great_expectations as gx
 import pandas as pd
 from great_expectations.core.run_identifier import RunIdentifier
-from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 from great_expectations.data_context.types.base import (
     DataContextConfig,
     InMemoryStoreBackendDefaults,
     ProgressBarsConfig,
 )
+from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
 from ..errors import CscError
 from . import docs, frames, gaps, suites
@@ -168,8 +168,9 @@ def run_quality_suites(con: duckdb.DuckDBPyConnection, catalogue: dict, reportin
         store.set(key, _slim(store.get(key)))
     _expire(store, reporting_date, retention_days)
     context.add_data_docs_site(site_name=docs.SITE_NAME,
-                               site_config=docs.site_config(data_docs_dir, sorted(rule_rows, key=lambda r: r["rule_id"]),
-                                                           catalogue.get("overrides") or []))
+                               site_config=docs.site_config(data_docs_dir,
+                                                            sorted(rule_rows, key=lambda r: r["rule_id"]),
+                                                            catalogue.get("overrides") or []))
     # render tonight's pages and every suite; earlier runs' pages are already there (the index lists them all)
     suite_keys = [ExpectationSuiteIdentifier(name=p.table) for p in plans if p.present and p.checks]
     context.build_data_docs(site_names=[docs.SITE_NAME], resource_identifiers=tonight + suite_keys)

@@ -16,7 +16,8 @@ import great_expectations.expectations as gxe
 
 from ..parsing import ACCEPTED_DATE_FORMATS
 
-KINDS = ("required", "unique", "valid_date", "valid_flag", "valid_json", "not_future", "not_before", "references", "check")
+KINDS = ("required", "unique", "valid_date", "valid_flag", "valid_json", "not_future", "not_before", "references",
+         "check")
 ACCEPTED_FLAGS = "Y/N, Yes/No, 1/0, True/False"
 # pandas holds datetime64[ns] only between these dates; GX compares dates vectorised only for [ns]. A
 # parsed date outside them is held at the bound: "after D" is unchanged, and an end-before-start is
