@@ -42,3 +42,31 @@ def test_table_given_twice_is_refused_before_anything_runs(tmp_path):
 def test_help_lists_both_commands():
     r = run("--help")
     assert r.returncode == 0 and "run" in r.stdout and "generate" in r.stdout
+
+
+def test_version():
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.startswith("csc-compliance ")
+
+
+def test_run_with_nothing_to_run_on_prints_its_usage():
+    r = run("run")
+    assert r.returncode == 2
+    assert r.stderr.startswith("usage: csc-compliance run") and "give --extract and --out (or --region)" in r.stderr
+
+
+def test_run_help_says_which_options_are_required():
+    r = run("run", "--help")
+    assert r.returncode == 0 and " ".join(r.stdout.split()).count("required unless --region") == 2
+
+
+def test_generate_lists_every_profile_and_defaults_to_today():
+    from csc_compliance.cli import _today_in_london, build_parser
+    from csc_compliance.generate.profiles import PROFILES
+
+    r = run("generate", "--help")
+    assert all(name in r.stdout for name in [*PROFILES, "region"])
+    assert build_parser().parse_args(["generate", "--out", "x"]).as_at is None   # filled with today when run
+    assert len(_today_in_london()) == 10
+    bad = run("generate", "--profile", "huge", "--out", "x")
+    assert bad.returncode == 2 and "invalid choice: 'huge'" in bad.stderr

@@ -26,14 +26,34 @@ def _parse_date(value: str) -> str:
         raise argparse.ArgumentTypeError(f"{value!r} is not a real date in YYYY-MM-DD form") from None
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("csc-compliance")
+    except PackageNotFoundError:   # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _today_in_london() -> str:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Europe/London")).date().isoformat()
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from .generate.profiles import PROFILES
+
     parser = argparse.ArgumentParser(prog="csc-compliance", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"csc-compliance {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the nightly pipeline in-process on an extract (or a region's)")
-    run.add_argument("--extract", help="extract folder (<table>.csv or .parquet files)")
+    run = sub.add_parser("run", help="run the nightly pipeline in-process on an extract (or a region's)",
+                         description="Run the nightly pipeline in-process: give --extract and --out "
+                                     "(with --config), or --region.")
+    run.add_argument("--extract", help="extract folder (<table>.csv or .parquet files); required unless --region")
     run.add_argument("--as-at", type=_parse_date, default=None,
                      help="reporting date D, YYYY-MM-DD (default: manifest.json's as_at, else today)")
-    run.add_argument("--out", help="output folder")
+    run.add_argument("--out", help="output folder; required unless --region")
     run.add_argument("--config", default=None, help="configuration file (YAML)")
     run.add_argument("--region", default=None,
                      help="regional file listing authorities (instead of --extract, --out and --config)")
@@ -41,14 +61,17 @@ def build_parser() -> argparse.ArgumentParser:
                                          "run, in seconds, listing every problem")
     check.add_argument("--extract", required=True, help="extract folder (<table>.csv or .parquet files)")
     check.add_argument("--config", default=None, help="configuration file (YAML)")
+    parser.run_parser = run
     gen = sub.add_parser("generate", help="write a synthetic extract (fictional children only)")
-    gen.add_argument("--profile", default="demo",
-                     help="demo (about 2,000 children), large (about 60,000) or region (several large authorities)")
+    sizes = ", ".join(f"{name} (about {p.children:,} children)" for name, p in PROFILES.items())
+    gen.add_argument("--profile", default="demo", choices=[*PROFILES, "region"],
+                     help=f"{sizes}, or region (several authorities of the --each profile); default demo")
     gen.add_argument("--seed", type=int, default=42)
-    gen.add_argument("--as-at", type=_parse_date, required=True)
+    gen.add_argument("--as-at", type=_parse_date, default=None,
+                     help="reporting date of the extract, YYYY-MM-DD (default: today in Europe/London)")
     gen.add_argument("--out", required=True)
     gen.add_argument("--authorities", type=int, default=10, help="region: how many authorities")
-    gen.add_argument("--each", default="large", help="region: the profile of each authority")
+    gen.add_argument("--each", default="large", choices=list(PROFILES), help="region: the profile of each authority")
     gen.add_argument("--region-out", default=None,
                      help="region: the folder the region file sends outputs to (default: OUT/../region-out)")
     return parser
@@ -265,6 +288,8 @@ def command_check(args) -> int:
 def command_generate(args) -> int:
     from .generate import generate_extract
 
+    args.as_at = args.as_at or _today_in_london()
+
     out = Path(args.out).expanduser()
     try:
         if args.profile == "region":
@@ -289,7 +314,12 @@ def command_generate(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "run" and not args.region and not args.extract and not args.out:
+        parser.run_parser.print_usage(sys.stderr)   # nothing to run on: usage, as argparse does for a bad option
+        print("csc-compliance run: error: give --extract and --out (or --region)", file=sys.stderr)
+        return 2
     os.umask(0o077)  # outputs hold children's data: readable by their owner only
     if args.command == "run":
         return command_run(args)
