@@ -55,7 +55,8 @@ def advance(d: dt.date, key: str) -> dt.date:
 
 
 # Where the docs leave a choice, the reading the oracle takes (see the comments where each is read).
-READINGS = {"cla_long_term_at": "D", "future_episodes_name_placements": False,
+# cla_long_term_at: docs/measures.md#cla_visit (its reading) tests the anniversary at the latest seen visit.
+READINGS = {"cla_long_term_at": "visit", "future_episodes_name_placements": False,
             "future_assessments_dropped_before_dedup": False}
 
 # --------------------------------------------------------------------------- calendar (#working-days)
@@ -193,9 +194,11 @@ def table_keys() -> dict:
 
 def first_of_each_key(tables: dict, D: dt.date) -> dict:
     """docs/rules.md: rows sharing a key keep the first (in file order); the kept row may then be ignored
-    (e.g. it starts after D), which never brings back a later row of its key."""
+    (e.g. it starts after D), which never brings back a later row of its key. docs/contract.md#file-formats:
+    a cell holding exactly NULL is null."""
     out = {}
     for t, rows in tables.items():
+        rows = [{k: ("" if v == "NULL" else v) for k, v in r.items()} for r in rows]
         if t == "ssd_cin_assessments" and READINGS["future_assessments_dropped_before_dedup"]:   # the product's
             rows = [r for r in rows if not ((d := raw_date(r.get("cina_assessment_start_date"))) and d > D)]
         key, seen, kept = table_keys().get(t), set(), []
@@ -212,7 +215,7 @@ def first_of_each_key(tables: dict, D: dt.date) -> dict:
 def null_broken_links(tables: dict, D: dt.date) -> dict:
     tables = first_of_each_key(tables, D)
     keys = {}
-    for t, c, pt, pc in reference_links():
+    for _t, _c, pt, pc in reference_links():
         if (pt, pc) not in keys:
             keys[(pt, pc)] = {(r.get(pc) or "").strip() for r in tables.get(pt, [])} - {""}
     out = {t: [dict(r) for r in rows] for t, rows in tables.items()}
@@ -422,17 +425,16 @@ def m_cla_visit(x: Extract):
     D, out = x.D, {}
     visits = [(txt(v.get("clav_cla_id")), txt(v.get("clav_person_id")), x.date(v, "clav_cla_visit_date"))
               for v in x.rows("ssd_cla_visits") if flag(v.get("clav_cla_visit_seen"))]
-    for child, p in current_period_per_child(x).items():
+    for p in current_period_per_child(x).values():
         seen = [d for cid, per, d in visits if belongs(cid, per, d, p["cla"], p["person"], p["soc"])]
         pl = current_placement(x, p)
         dues = []
         if pl is not None and not any(d >= pl["start"] for d in seen):            # rule (a)
             dues.append(pl["start"] + dt.timedelta(days=7))
         base = max(seen) if seen else p["soc"]                                   # rule (b)
-        # "a long-term placement after its first anniversary": the docs do not say on which date the
-        # anniversary is tested; #reporting-date ("every status, due date and open test is evaluated at D")
-        # reads it at D. READINGS["cla_long_term_at"] = "visit" tests it at the latest seen visit (or the
-        # start of care) instead, the product's reading.
+        # "a long-term placement after its first anniversary": docs/measures.md#cla_visit's reading tests the
+        # anniversary at the latest seen visit (or start of care): a visit in the first year is next due in 6
+        # weeks. READINGS["cla_long_term_at"] = "D" tests it at D instead (a reading the docs rejected).
         when = D if READINGS["cla_long_term_at"] == "D" else base
         long_term = (pl is not None and pl["type"] in {t.strip().upper() for t in STD["long_term_placement_types"]}
                      and add_months(pl["start"], 12) <= when)
@@ -446,8 +448,9 @@ def m_cla_review(x: Extract):
     D, out = x.D, {}
     reviews = [(txt(v.get("clar_cla_id")), txt(v.get("clar_cla_person_id")), x.date(v, "clar_cla_review_date"))
                for v in x.rows("ssd_cla_reviews") if not flag(v.get("clar_cla_review_cancelled"))]
-    for child, p in current_period_per_child(x).items():
-        rv = sorted(d for cid, per, d in reviews if belongs(cid, per, d, p["cla"], p["person"], p["soc"]))
+    for p in current_period_per_child(x).values():
+        # docs/measures.md#cla_review reading: reviews are counted by date (two rows on one day are one review)
+        rv = sorted({d for cid, per, d in reviews if belongs(cid, per, d, p["cla"], p["person"], p["soc"])})
         if not rv:
             due = add_wd(p["soc"], 20)
         elif len(rv) == 1:
@@ -517,7 +520,8 @@ def m_cp_duration(x: Extract):
     for p in cp_plans(x):
         if not p["open"]:
             continue
-        if r := watch_row("CP_DURATION", p["id"], p["person"], add_months(p["start"], STD["cp_duration"]["watch_months"]),
+        if r := watch_row("CP_DURATION", p["id"], p["person"],
+                          add_months(p["start"], STD["cp_duration"]["watch_months"]),
                           add_months(p["start"], STD["cp_duration"]["red_months"]), D):
             out[p["id"]] = r
     return out
@@ -669,7 +673,8 @@ def allocated_workers(x: Extract):
         if (r.get("invo_professional_role_id") or "").strip().upper() not in roles:
             continue
         # an involvement naming no (known) professional names no allocated worker
-        if txt(r.get("invo_professional_id")) and x.is_open(r, "invo_involvement_start_date", "invo_involvement_end_date"):
+        if txt(r.get("invo_professional_id")) and x.is_open(r, "invo_involvement_start_date",
+                                                             "invo_involvement_end_date"):
             by_child.setdefault(txt(r.get("invo_person_id")), []).append(
                 {"id": txt(r.get("invo_involvements_id")), "start": x.started(r, "invo_involvement_start_date"),
                  "worker": txt(r.get("invo_professional_id")), "team": txt(r.get("invo_professional_team"))})
@@ -727,7 +732,8 @@ def sources(x: Extract) -> dict:
         return {txt(r.get(key)): _tw(r, team, worker) for r in x.rows(table)}
     asm = by_id("ssd_cin_assessments", "cina_assessment_id", "cina_assessment_team", "cina_assessment_worker_id")
     cin = by_id("ssd_cin_plans", "cinp_cin_plan_id", "cinp_cin_plan_team", "cinp_cin_plan_worker_id")
-    s47 = by_id("ssd_s47_enquiry", "s47e_s47_enquiry_id", "s47e_s47_completed_by_team", "s47e_s47_completed_by_worker_id")
+    s47 = by_id("ssd_s47_enquiry", "s47e_s47_enquiry_id", "s47e_s47_completed_by_team",
+                "s47e_s47_completed_by_worker_id")
     cl = by_id("ssd_care_leavers", "clea_table_id", "clea_care_leaver_allocated_team", "clea_care_leaver_worker_id")
     icpc_rows = {txt(r.get("icpc_icpc_id")): r for r in x.rows("ssd_initial_cp_conference")}
     plan_icpc = {}
@@ -768,7 +774,8 @@ def attribute(x: Extract, kpi: str, rows: dict, srcs: dict) -> dict:
     parents = {txt(d.get("dept_team_id")): txt(d.get("dept_team_parent_id")) for d in x.rows("ssd_department")}
     # #attribution 3: with no lead configured, a lead named after the area (its name as its teams give it,
     # dept_team_parent_name; the generated extracts name each area one way); no known area: Unassigned
-    area_names = {txt(d.get("dept_team_parent_id")): txt(d.get("dept_team_parent_name")) for d in x.rows("ssd_department")}
+    area_names = {txt(d.get("dept_team_parent_id")): txt(d.get("dept_team_parent_name"))
+                  for d in x.rows("ssd_department")}
     src = srcs.get(kpi, {})
     out = {}
     for k, r in rows.items():
@@ -881,7 +888,8 @@ def rates(tables: dict, D: dt.date) -> dict[str, tuple[int, int]]:
                                            overdue("CLA_VISIT")),
         "CLA_REVIEW_RATE": _rate_over_items(x, {p["cla"] for p in periods.values()}, overdue("CLA_REVIEW")),
     }
-    out["CORE_GROUP_RATE"] = _rate_over_items(x, set(open_cp), overdue("CORE_GROUP_FIRST") | overdue("CORE_GROUP_INTERVAL"))
+    out["CORE_GROUP_RATE"] = _rate_over_items(x, set(open_cp),
+                                              overdue("CORE_GROUP_FIRST") | overdue("CORE_GROUP_INTERVAL"))
     people = {txt(r.get("clea_person_id")) for r in x.rows("ssd_care_leavers")} - {None}
     ppr_over = {ex["PATHWAY_PLAN_REVIEW"][k].person_id for k in overdue("PATHWAY_PLAN_REVIEW")}
     out["PATHWAY_PLAN_REVIEW_RATE"] = _rate_over_items(x, people, ppr_over)

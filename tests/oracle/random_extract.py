@@ -22,7 +22,8 @@ AS_ATS = [dt.date(2024, 12, 20), dt.date(2025, 4, 22), dt.date(2024, 2, 29), dt.
           dt.date(2025, 8, 31), dt.date(2025, 5, 30), dt.date(2026, 1, 2), dt.date(2025, 3, 31),
           dt.date(2024, 8, 27), dt.date(2026, 6, 1), dt.date(2025, 12, 24), dt.date(2024, 5, 6)]
 
-BAD_DATES = ["", "", "", "2024-02-30", "31/13/2024", "unknown", "0000-01-01", "2024/01/05", "2024-1-05", "20240105"]
+BAD_DATES = ["", "", "", "NULL", "2024-02-30", "31/13/2024", "unknown", "0000-01-01", "2024/01/05", "2024-1-05",
+             "20240105"]
 YES = ["Y", "Y", "Y", "y", "Yes", "TRUE", "1"]
 NO = ["N", "N", "N", "no", "False", "0", "", "maybe"]
 
@@ -68,7 +69,7 @@ class Gen:
         if x < p_own:
             return own
         if x < p_own + (1 - p_own) * 0.6:
-            return ""
+            return self.r.choice(["", "", "NULL"])
         if others and x < p_own + (1 - p_own) * 0.86:
             return self.r.choice(others)
         return self.uid(missing)
@@ -273,7 +274,8 @@ def child(g: Gen, pid: str, out: dict, mine: list):
             elif x < 0.8:
                 anchor = add_months(D, -12) + dt.timedelta(days=g.r.choice([0, 1]))
             elif x < 0.82:
-                anchor = dt.date(g.r.choice([1999, 2003]), 12, 31)          # decades back: the calendar's reach
+                # decades back, and SQL Server's placeholder date (a date like any other): the calendar's reach
+                anchor = g.r.choice([dt.date(1999, 12, 31), dt.date(2003, 12, 31), dt.date(1900, 1, 1)])
             else:
                 anchor = g.past(1000)
             cid = g.uid("CP")
@@ -342,7 +344,8 @@ def child(g: Gen, pid: str, out: dict, mine: list):
             for _ in range(g.r.choice([0, 1, 2])):
                 x = g.r.random()
                 vd = g.sub_wd(20) if x < 0.5 else (base - dt.timedelta(days=3) if x < 0.6 else
-                                                    (g.future() if x < 0.65 else base + dt.timedelta(days=g.r.randint(0, 50))))
+                                                    (g.future() if x < 0.65 else
+                                                     base + dt.timedelta(days=g.r.randint(0, 50))))
                 add("ssd_cin_visits", {"cinv_cin_visit_id": g.uid("CV"), "cinv_person_id": pid,
                                        "cinv_cin_visit_date": g.fmt(vd), "cinv_cin_visit_seen": g.flag(0.75)})
             for _ in range(g.r.choice([0, 1, 1, 2])):
@@ -390,7 +393,8 @@ def child(g: Gen, pid: str, out: dict, mine: list):
                     entered = g.fmt(g.future()) if i == 0 else g.fmt(soc)   # a date after D reads as null
                 plid = g.uid("PL")
                 add("ssd_cla_episodes", {"clae_cla_episode_id": g.uid("E"), "clae_person_id": pid, "clae_cla_id": cla,
-                                         "clae_cla_episode_start_date": g.fmt(st), "clae_cla_episode_ceased_date": ceased,
+                                         "clae_cla_episode_start_date": g.fmt(st),
+                                         "clae_cla_episode_ceased_date": ceased,
                                          "clae_cla_placement_id": plid if g.chance(0.8) else "",
                                          "clae_entered_care_date": entered})
                 pstart = st
@@ -412,14 +416,16 @@ def child(g: Gen, pid: str, out: dict, mine: list):
                 vd = (g.sub_days(42) if x < 0.3 else g.sub_months(3) if x < 0.45 else starts[-1] if x < 0.55 else
                       soc - dt.timedelta(days=2) if x < 0.62 else g.future() if x < 0.67 else
                       soc + dt.timedelta(days=g.r.randint(0, max(0, (D - soc).days))))
-                add("ssd_cla_visits", {"clav_cla_visit_id": g.uid("LV"), "clav_cla_id": g.link(cla, [], "CLAMISSING", 0.6),
+                add("ssd_cla_visits", {"clav_cla_visit_id": g.uid("LV"),
+                                       "clav_cla_id": g.link(cla, [], "CLAMISSING", 0.6),
                                        "clav_person_id": pid, "clav_cla_visit_date": g.fmt(vd),
                                        "clav_cla_visit_seen": g.flag(0.8)})
             for _ in range(g.r.choice([0, 1, 1, 2, 3])):
                 x = g.r.random()
                 rd = (g.sub_months(3) if x < 0.3 else g.sub_months(6) if x < 0.5 else soc - dt.timedelta(days=1)
                       if x < 0.57 else soc + dt.timedelta(days=g.r.randint(0, max(0, (D - soc).days))))
-                add("ssd_cla_reviews", {"clar_cla_review_id": g.uid("LR"), "clar_cla_id": g.link(cla, [], "CLAMISSING", 0.6),
+                add("ssd_cla_reviews", {"clar_cla_review_id": g.uid("LR"),
+                                        "clar_cla_id": g.link(cla, [], "CLAMISSING", 0.6),
                                         "clar_cla_person_id": pid, "clar_cla_review_date": g.fmt(rd),
                                         "clar_cla_review_cancelled": g.flag(0.15)})
 
@@ -443,7 +449,8 @@ def child(g: Gen, pid: str, out: dict, mine: list):
                                                                           "ALLOCATED CASE WORKER", "SW", "IRO"]),
                                  "invo_professional_team": g.r.choice(["T1", "T1", "T2", "", "T9"]),
                                  "invo_involvement_start_date": g.fmt(st) if g.chance(0.95) else "",
-                                 "invo_involvement_end_date": "" if g.chance(0.6) else g.end_for(st), "invo_person_id": pid})
+                                 "invo_involvement_end_date": "" if g.chance(0.6) else g.end_for(st),
+                                 "invo_person_id": pid})
     if g.chance(0.1):
         for _ in range(g.r.choice([1, 1, 2])):
             x = g.r.random()
@@ -479,7 +486,7 @@ def generate(seed: int, n_children: int = 300, D: dt.date | None = None):
         "ssd_cp_plans", "ssd_cp_visits", "ssd_cp_reviews", "ssd_cin_plans", "ssd_cin_visits", "ssd_ext_cin_reviews",
         "ssd_cla_episodes", "ssd_cla_placement", "ssd_cla_visits", "ssd_cla_reviews", "ssd_pre_proceedings",
         "ssd_ext_core_groups", "ssd_cla_care_plan", "ssd_ext_supervisions", "ssd_involvements", "ssd_care_leavers"]}
-    from extract_builder import ORG   # the organisation write_extract adds: the oracle reads it too
+    from extract_builder import ORG  # the organisation write_extract adds: the oracle reads it too
     tables.update({k: [dict(r) for r in v] for k, v in ORG.items()})
     by_child: dict[str, list] = {}
     for i in range(n_children):
@@ -534,7 +541,7 @@ def edge_counts(D: dt.date, tables: dict) -> dict[str, int]:
         s = oracle.raw_date(a["cina_assessment_start_date"])
         if s is not None and s > D and oracle.in_12m(x.date(a, "cina_assessment_auth_date"), D):
             inc("assessment started after D, authorised in the 12 months")
-    for t, rows in tables.items():
+    for rows in tables.values():
         for r in rows:
             for k, v in r.items():
                 if k.endswith("_date") and v and oracle.raw_date(v) is None:
@@ -543,7 +550,7 @@ def edge_counts(D: dt.date, tables: dict) -> dict[str, int]:
                     inc("record ending on D")
                 if (k.endswith("_start_date") or k == "cine_referral_date") and (oracle.raw_date(v) or D) > D:
                     inc("record starting after D")
-    for kpi, rows in oracle.exceptions(tables, D).items():
+    for rows in oracle.exceptions(tables, D).values():
         for r in rows.values():
             if r.due_date == D:
                 inc("due on D")

@@ -9,6 +9,8 @@ placements as (
     select periods.cla_id, pl.*
     from periods
     join {{ ref('stg_ssd_cla_episodes') }} e on coalesce(e.clae_cla_id, e.clae_cla_episode_id) = periods.cla_id
+        -- an episode starting after D (or with no readable start) is ignored, the placement it names too
+        and e.clae_cla_episode_start_date is not null
     join {{ ref('stg_ssd_cla_placement') }} pl on pl.clap_cla_placement_id = e.clae_cla_placement_id
 )
 
