@@ -22,7 +22,12 @@ def write_outputs(out, standards):
     (out / "dq" / "recording_gaps.csv").write_text(GAPS)
     manifest = {"authority": {"code": "LA", "name": "Example"}, "reporting_date": "2026-11-20",
                 "config": {"local_standards": standards}, "measures_not_available": {},
-                "workbooks": {"Lead": {"exceptions": 2, "recording_gaps": 0, "file": "exceptions/Lead.xlsx"}}}
+                "extract": {"tables": [{"table": "ssd_cp_visits", "present": False},
+                                       {"table": "ssd_person", "present": True}]},
+                "workbooks": {"Lead": {"exceptions": 2, "recording_gaps": 0, "file": "exceptions/Lead.xlsx",
+                                       "encrypted": True},
+                              "Other": {"exceptions": 0, "recording_gaps": 0, "file": "exceptions/Other.xlsx",
+                                        "encrypted": False}}}
     (out / "run_manifest.json").write_text(json.dumps(manifest))
 
 
@@ -49,3 +54,19 @@ def test_summary_without_standards_in_the_manifest_uses_the_defaults(tmp_path, c
     write_outputs(tmp_path, None)
     print_summary(tmp_path, 12.0, tmp_path / "run.log")
     assert "Worker with 25 or more children" in line_of(capsys.readouterr().out, "CASELOAD")
+
+
+def test_summary_names_absent_tables_encrypted_workbooks_and_every_output(tmp_path, capsys):
+    write_outputs(tmp_path, None)
+    (tmp_path / "exceptions" / "summary.html").write_text("<html></html>")
+    (tmp_path / "dbt_docs").mkdir()
+    (tmp_path / "dbt_docs" / "index.html").write_text("<html></html>")
+    print_summary(tmp_path, 12.0, tmp_path / "run.log")
+    text = capsys.readouterr().out
+    assert "Tables not in the extract (1): ssd_cp_visits" in text
+    assert "encrypted workbooks (password from the configured variable): Lead" in text
+    for path in ("exceptions/exceptions.csv", "exceptions/summary.html", "dbt_docs/index.html",
+                 "run_manifest.json", "kpis/kpi_values.csv"):
+        assert f"  {path}" in text, path
+    assert "data_docs/index.html" not in text          # not written here: only what exists is listed
+    assert text.rstrip().endswith(f"Log: {tmp_path / 'run.log'}")

@@ -206,6 +206,8 @@ def command_run(args) -> int:
         if lock is None:
             return _fail(f"another run is using the output folder {out}; wait for it to finish.")
         locks.append(lock)
+    # said after a failure only when true: a folder that never had outputs has none to keep
+    had_outputs = {str(o): (o / "run_manifest.json").exists() for o in outs}
     run_label = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     log_file = outs[0] / "logs" / f"run-{run_label}.log"
     if args.region:
@@ -249,8 +251,9 @@ def command_run(args) -> int:
     failure_code = 128 + stopped if stopped and failures else 1
     if not args.region:
         if failures:
-            return _fail(f"{next(iter(failures.values()))}. The previously published outputs are unchanged.",
-                         log_file, code=failure_code)
+            kept = (" The previously published outputs are unchanged." if had_outputs[str(outs[0])]
+                    else " Nothing was published.")
+            return _fail(f"{next(iter(failures.values()))}.{kept}", log_file, code=failure_code)
         from .summary import print_summary
 
         try:

@@ -9,6 +9,19 @@ import pandas as pd
 
 from .catalogue import measure_catalogue, measure_label
 
+# what a run publishes, as the terminal lists it (docs/contract.md#outputs)
+OUTPUTS = [
+    ("exceptions/exceptions.csv", "every exception row, all leads"),
+    ("exceptions/summary.html", "the leads' summary page"),
+    ("kpis/kpi_values.csv", "the rates at every level"),
+    ("dq/recording_gaps.csv", "one row per recording gap"),
+    ("data_docs/index.html", "data-quality documentation for auditors"),
+    ("dbt_docs/index.html", "dbt documentation: lineage from each table to each measure"),
+    ("run_manifest.json", "checksums, row counts, versions and timings of this run"),
+    ("warehouse.duckdb", "the warehouse"),
+    ("history.duckdb", "every run's rates and exceptions, by reporting date"),
+]
+
 
 def print_summary(out: Path, seconds: float, log_file: Path) -> None:
     manifest = json.loads((out / "run_manifest.json").read_text())
@@ -49,7 +62,14 @@ def print_summary(out: Path, seconds: float, log_file: Path) -> None:
         if info.get("areas_not_in_extract"):
             lines.append(f"  warning: area {', '.join(info['areas_not_in_extract'])} configured for {lead} is not "
                          "in the extract's ssd_department: check the configuration's area ids")
-    lines += ["", f"Recording gaps: {len(gaps):,} (dq/recording_gaps.csv)",
-              f"Outputs in {out}: exceptions/exceptions.csv, kpis/kpi_values.csv, dq/recording_gaps.csv, "
-              "data_docs/index.html, warehouse.duckdb, history.duckdb", f"Log: {log_file}"]
+    encrypted = sorted(lead for lead, info in manifest["workbooks"].items() if info.get("encrypted"))
+    if encrypted:
+        lines.append(f"  encrypted workbooks (password from the configured variable): {', '.join(encrypted)}")
+    absent = sorted(t["table"] for t in manifest.get("extract", {}).get("tables", []) if not t.get("present"))
+    if absent:
+        lines += ["", f"Tables not in the extract ({len(absent)}): {', '.join(absent)}: the measures reading them "
+                      "are not available."]
+    lines += ["", f"Recording gaps: {len(gaps):,} (dq/recording_gaps.csv)", f"Outputs in {out}:"]
+    lines += [f"  {path:<28} {what}" for path, what in OUTPUTS if (out / path).exists()]
+    lines.append(f"Log: {log_file}")
     print("\n".join(lines))
