@@ -50,13 +50,34 @@ def release_warehouse() -> None:
             env.close()
 
 
-def _invoke(args: list[str]):
+def _invoke(args: list[str], callbacks: list | None = None):
     from dbt.cli.main import dbtRunner
 
     try:
-        return dbtRunner().invoke(args)
+        return dbtRunner(callbacks=callbacks or []).invoke(args)
     finally:
         release_warehouse()
+
+
+def _progress_callback():
+    """A dbtRunner callback that reports nodes done of total on the terminal, now and then: the total from
+    dbt's LogStartLine events (each carries the build's node count), a node done at its NodeFinished (the
+    run-start hook aside)."""
+    from . import progress
+
+    state = {"steps": None, "done": 0}
+
+    def on_event(event) -> None:
+        name = event.info.name
+        if name == "LogStartLine" and state["steps"] is None:
+            state["steps"] = progress.Steps("dbt", event.data.total, "nodes")
+        elif name == "NodeFinished" and state["steps"] is not None:
+            if event.data.node_info.unique_id.startswith("operation."):
+                return
+            state["done"] += 1
+            state["steps"].done(state["done"])
+
+    return on_event
 
 
 def run_dbt_build(warehouse: Path, build_dir: Path, variables: dict) -> list[dict]:
@@ -69,7 +90,7 @@ def run_dbt_build(warehouse: Path, build_dir: Path, variables: dict) -> list[dic
             "--vars", json.dumps(variables), "--no-use-colors", "--no-send-anonymous-usage-stats",
             # unit tests check the code, not the night's data: the test suite runs them (make test)
             "--exclude-resource-type", "unit_test"]
-    result = _invoke(args)
+    result = _invoke(args, callbacks=[_progress_callback()])
     nodes = node_results(target / "run_results.json")
     if not result.success:
         failed = [n for n in nodes if n["status"] in ("error", "fail")]

@@ -26,3 +26,18 @@ def say(message: str) -> None:
             os.write(_fd, (time.strftime("%H:%M:%S ") + message + "\n").encode())
         except OSError:
             _fd = None
+
+
+class Steps:
+    """Progress inside a long stage ("dbt: 40 of 137 nodes done"): shown at most every `every` seconds and
+    at the end, so a stage of a few seconds prints one line and a long one shows it is moving."""
+
+    def __init__(self, label: str, total: int, unit: str, every: float = 3.0, clock=time.monotonic):
+        self.label, self.total, self.unit, self.every, self.clock = label, total, unit, every, clock
+        self.last = clock()
+
+    def done(self, count: int) -> None:
+        now = self.clock()
+        if count >= self.total or now - self.last >= self.every:
+            self.last = now
+            say(f"      {self.label}: {count} of {self.total} {self.unit} done")

@@ -24,6 +24,7 @@ from great_expectations.data_context.types.base import (
 )
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
+from .. import progress
 from ..errors import CscError
 from . import docs, frames, gaps, suites
 
@@ -135,7 +136,8 @@ def run_quality_suites(con: duckdb.DuckDBPyConnection, catalogue: dict, reportin
     run_identifier = RunIdentifier(run_name=_run_name(reporting_date, run_id),
                                    run_time=dt.datetime.now(dt.timezone.utc))
     summaries, gap_parts, rule_rows = [], [], []
-    for plan in plans:
+    steps = progress.Steps("validate", len(plans), "suites")
+    for number, plan in enumerate(plans, 1):
         summary = {"suite": plan.table, "table": plan.table, "expectations": len(plan.checks),
                    "failed_expectations": 0, "unexpected_rows": 0, "success": None,
                    "status": "skipped", "skipped_rules": [r["id"] for r, _ in plan.skipped]}
@@ -145,6 +147,7 @@ def run_quality_suites(con: duckdb.DuckDBPyConnection, catalogue: dict, reportin
                                  else "every rule was skipped")
             log.info("suite %s skipped: %s", plan.table, summary["reason"])
             summaries.append(summary)
+            steps.done(number)
             continue
         frame = frames.load_frame(con, plan)
         validation = _validate(context, datasource, plan, frame, run_identifier, version)
@@ -163,6 +166,7 @@ def run_quality_suites(con: duckdb.DuckDBPyConnection, catalogue: dict, reportin
         log.info("suite %s: %d expectations, %d failed, %d rows with gaps", plan.table,
                  summary["expectations"], summary["failed_expectations"], summary["unexpected_rows"])
         summaries.append(summary)
+        steps.done(number)
     tonight = [k for k in store.list_keys() if k.run_id == run_identifier]
     for key in tonight:
         store.set(key, _slim(store.get(key)))
