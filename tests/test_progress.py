@@ -49,3 +49,17 @@ def test_dbt_progress_counts_finished_nodes_but_not_the_run_start_hook(monkeypat
         on_event(event("LogStartLine", total=3, index=n))
         on_event(event("NodeFinished", node_info=NS(unique_id=f"model.csc_compliance.m{n}")))
     assert lines[-1] == "      dbt: 3 of 3 nodes done" and len(lines) == 1
+
+
+def test_a_labelled_line_names_its_authority():
+    read, write = os.pipe()
+    progress.attach(write)
+    progress.label("LA02")
+    try:
+        progress.say("[2/5] land ...")
+        assert os.read(read, 1000).decode().endswith("LA02: [2/5] land ...\n")
+    finally:
+        progress.label(None)
+        progress.attach(None)
+        os.close(read)
+        os.close(write)

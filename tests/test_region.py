@@ -70,3 +70,12 @@ def test_no_child_crosses_an_authority_boundary(region_run):
                                             "WHERE pers_person_id IS NOT NULL").fetchall()}
         con.close()
         assert landed == own[code]
+
+
+def test_every_progress_line_of_a_regional_run_names_its_authority(region_run):
+    _, result = region_run
+    stage_lines = [line for line in result.stdout.splitlines() if "[" in line and "/5]" in line]
+    assert stage_lines
+    for line in stage_lines:
+        assert any(f" {code}: [" in line for code in ("LA01", "LA02", "LA03")), line
+    assert any(" LA03: [1/5] prepare" in line for line in stage_lines)

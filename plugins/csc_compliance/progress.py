@@ -8,7 +8,14 @@ import os
 import time
 
 _fd: int | None = None
+_label: str | None = None   # the authority a regional run's stage is for: its lines say which
 log = logging.getLogger("csc_compliance")
+
+
+def label(authority: str | None) -> None:
+    """Prefix the lines that follow with this authority's code (None: a single authority's run, no prefix)."""
+    global _label
+    _label = authority
 
 
 def attach(fd: int) -> None:
@@ -20,6 +27,8 @@ def say(message: str) -> None:
     """Log the line, and show it on the terminal if there still is one: a closed terminal (a pipe whose
     reader went away, a dropped SSH session) must never fail the run."""
     global _fd
+    if _label:
+        message = f"{_label}: {message}"
     log.info(message)
     if _fd is not None:
         try:

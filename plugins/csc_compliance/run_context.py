@@ -20,6 +20,7 @@ class RunContext:
     authority_code: str
     extract_fingerprint: str | None = None   # arrivals.extract_fingerprint at prepare
     config_sha256: str | None = None         # of the configuration's bytes as prepare read them
+    regional: bool = False                   # one authority of a regional run: its progress lines say which
 
     @property
     def build_dir(self) -> Path:

@@ -40,6 +40,7 @@ def stage(name: str):
             ctx = RunContext.from_dict(ctx_dict)
             os.umask(0o077)   # outputs hold children's data: owner-only, however the stage is run (Celery too)
             interrupts.install()
+            progress.label(ctx.authority_code if ctx.regional else None)
             progress.say(f"[{STAGES.index(name) + 1}/{len(STAGES)}] {name} ...")
             peak_memory.reset_peak()
             start = _stage_started[name] = time.perf_counter()
@@ -158,6 +159,7 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
     start = time.perf_counter()
     os.umask(0o077)
     peak_memory.reset_peak()
+    progress.label(region_code)
     progress.say(f"[1/{len(STAGES)}] prepare ...")
     extract = Path(extract_dir).expanduser().resolve()
     out = Path(out_dir).expanduser().resolve()
@@ -182,7 +184,7 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
                      config_path=str(Path(config_path).resolve()) if config_path else None,
                      authority_code=region_code if region_code and not config.authority_configured
                      else config.authority_code, extract_fingerprint=fingerprint,
-                     config_sha256=hashlib.sha256(config_bytes).hexdigest())
+                     config_sha256=hashlib.sha256(config_bytes).hexdigest(), regional=bool(region_code))
     root = out / BUILD_ROOT
     if root.exists():  # builds left by failed or killed runs were never published: safe to drop
         for other in root.iterdir():
