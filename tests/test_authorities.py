@@ -151,3 +151,18 @@ def test_an_authority_without_its_own_code_is_named_by_the_regional_file(tmp_pat
     ctx = stages.prepare("r2", str(drop), str(tmp_path / "out2"), "2026-11-20", str(named), region_code="LA07")
     config = stages.run_config(stages.RunContext.from_dict(ctx))
     assert (config.authority_code, config.authority_name) == ("LA7", "Seven")
+
+
+def test_an_authority_without_a_configured_code_is_named_by_its_manifest(tmp_path):
+    """A single run whose configuration names no authority takes the code its extract's manifest.json names
+    (kpi_values' la rows, the run manifest), not the default LA; with no manifest, the default."""
+    from csc_compliance import stages
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "ssd_person.csv").write_text("pers_person_id\n1\n")
+    ctx = stages.prepare("r1", str(drop), str(tmp_path / "out0"), "2026-11-20", None)
+    assert stages.run_config(stages.RunContext.from_dict(ctx)).authority_code == "LA"
+    (drop / "manifest.json").write_text(json.dumps({"as_at": "2026-11-20", "authority": "E09000033"}))
+    ctx = stages.prepare("r2", str(drop), str(tmp_path / "out"), None, None)
+    assert stages.run_config(stages.RunContext.from_dict(ctx)).authority_code == "E09000033"

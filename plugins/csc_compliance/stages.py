@@ -155,6 +155,14 @@ def prepare(run_id: str, extract_dir: str, out_dir: str, as_at: str | None, conf
         raise error from None
 
 
+def _authority_code(config, region_code: str | None, manifest: dict | None) -> str:
+    """Whose run this is: the configuration's code when it names one, else the regional file's, else the one
+    the extract's manifest.json names, else the default."""
+    if config.authority_configured:
+        return config.authority_code
+    return region_code or (manifest or {}).get("authority") or config.authority_code
+
+
 def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if_published, region_code) -> dict:
     start = time.perf_counter()
     os.umask(0o077)
@@ -182,8 +190,7 @@ def _prepare(run_id, extract_dir, out_dir, as_at, config_path, run_date, skip_if
         raise AlreadyPublished(f"the extract in {extract} was already published for {d} in {out}")
     ctx = RunContext(run_id=run_id, extract_dir=str(extract), out_dir=str(out), reporting_date=d.isoformat(),
                      config_path=str(Path(config_path).resolve()) if config_path else None,
-                     authority_code=region_code if region_code and not config.authority_configured
-                     else config.authority_code, extract_fingerprint=fingerprint,
+                     authority_code=_authority_code(config, region_code, manifest), extract_fingerprint=fingerprint,
                      config_sha256=hashlib.sha256(config_bytes).hexdigest(), regional=bool(region_code))
     root = out / BUILD_ROOT
     if root.exists():  # builds left by failed or killed runs were never published: safe to drop
