@@ -194,7 +194,7 @@ def command_run(args) -> int:
         out = Path(args.out).expanduser() if args.out and not args.region else None
         kept = (" The previously published outputs are unchanged."
                 if out and (out / "run_manifest.json").exists() else "")
-        return _fail(f"{exc}{kept}" if str(exc).endswith(".") or not kept else f"{exc}.{kept}")
+        return _fail(f"{exc}{kept}" if str(exc).endswith((".", "?")) or not kept else f"{exc}.{kept}")
     outs = [Path(a["out_dir"]) for a in authorities]
     locks = []
     for out in outs:

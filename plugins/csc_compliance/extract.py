@@ -73,7 +73,7 @@ def check_manifest_authority(manifest: dict | None, code: str, configured: bool)
     named = manifest["authority"].strip()
     if named.casefold() != code.casefold():
         raise ExtractError(f"the extract is for authority {named!r} but this run's configuration is for "
-                           f"{code!r}: is this another authority's extract? Nothing was published",
+                           f"{code!r}: is this another authority's extract?",
                            file="manifest.json", column="authority")
 
 
