@@ -24,21 +24,28 @@ def test_bench_on_demo_writes_every_figure(tmp_path):
     assert demo["peak_mb"] >= max(s["peak_mb"] for s in demo["stages"].values())
     assert demo["total_s"] > sum(s["seconds"] for s in demo["stages"].values())
     assert stored["fixed_cost_s"] == demo["total_s"] and "marginal_ratio" not in stored
+    assert 0 < stored["refused"]["seconds"] < demo["total_s"]      # refused before anything starts
+    assert {"demo_total_s", "refused_s"} <= set(stored["targets"])
     printed = bench.table(stored)
-    assert "floor" in printed and "TOTAL" in printed and "fixed cost" in printed
+    assert "floor" in printed and "TOTAL" in printed and "fixed cost" in printed and "refused extract" in printed
 
 
 def test_marginal_ratio_and_targets_from_figures():
     results = bench.summarise({"profiles": {
-        "demo": {"total_s": 60.0, "floor_s": 1.0, "peak_mb": 700},
-        "large": {"total_s": 100.0, "floor_s": 9.0, "peak_mb": 3000}}})
-    assert results["marginal_ratio"] == 5.0
-    assert all(t["met"] for t in results["targets"].values())
+        "demo": {"total_s": 12.0, "floor_s": 1.0, "peak_mb": 700},
+        "large": {"total_s": 28.0, "floor_s": 9.0, "peak_mb": 1500}},
+        "refused": {"profile": "large", "seconds": 2.0}})
+    assert results["marginal_ratio"] == 2.0
+    assert all(t["met"] for t in results["targets"].values()) and len(results["targets"]) == 5
     slow = bench.summarise({"profiles": {
-        "demo": {"total_s": 60.0, "floor_s": 1.0, "peak_mb": 700},
-        "large": {"total_s": 150.0, "floor_s": 9.0, "peak_mb": 5000}}})
-    assert {k for k, t in slow["targets"].items() if not t["met"]} == {"large_total_s", "marginal_ratio",
-                                                                       "large_peak_mb"}
+        "demo": {"total_s": 40.0, "floor_s": 1.0, "peak_mb": 700, "start_up_s": 18.0,
+                 "stages": {"transform": {"seconds": 14.0}, "validate": {"seconds": 6.0}, "land": {"seconds": 1.0}}},
+        "large": {"total_s": 150.0, "floor_s": 9.0, "peak_mb": 5000}},
+        "refused": {"profile": "large", "seconds": 9.0}})
+    assert {k for k, t in slow["targets"].items() if not t["met"]} == {
+        "demo_total_s", "large_total_s", "marginal_ratio", "large_peak_mb", "refused_s"}
+    assert slow["targets"]["demo_total_s"]["held_by"] == ("start-up (Python, Airflow, the DAG) 18.0 s, "
+                                                           "transform 14.0 s, validate 6.0 s")
 
 
 @pytest.mark.parametrize("profile", sorted(PROFILES))

@@ -26,7 +26,9 @@ from .catalogue import PROJECT_DIR
 AS_AT = dt.date(2026, 11, 20)
 SEED = 42
 STAGE_NAMES = ("land", "transform", "validate", "publish")
-TARGETS = {"large_total_s": 120.0, "marginal_ratio": 10.0, "large_peak_mb": 4096.0}
+# the targets on this 2-core machine: what a data engineer wiring up an extract waits for
+TARGETS = {"demo_total_s": 15.0, "large_total_s": 30.0, "marginal_ratio": 3.0, "large_peak_mb": 2048.0,
+           "refused_s": 5.0}
 
 
 def _csc(*args: str, env: dict | None = None) -> tuple[float, float, subprocess.CompletedProcess]:
@@ -123,6 +125,26 @@ def bench_profile(profile: str, root: Path, airflow_home: Path) -> dict:
             "stages": per_stage}
 
 
+def bench_refused(profile: str, root: Path, airflow_home: Path) -> dict:
+    """How long a broken extract takes to be refused: the profile's extract with one required column
+    removed from ssd_person.csv (the run must exit 1 naming it, before anything starts)."""
+    extract = ensure_extract(profile, root / "extracts" / profile)
+    broken = root / "extracts" / f"{profile}-refused"
+    shutil.rmtree(broken, ignore_errors=True)
+    shutil.copytree(extract, broken)
+    person = broken / "ssd_person.csv"
+    lines = person.read_text(encoding="utf-8-sig").splitlines()
+    person.write_text("\n".join(line.split(",", 1)[1] for line in lines) + "\n", encoding="utf-8")
+    out = root / "out" / f"{profile}-refused"
+    shutil.rmtree(out, ignore_errors=True)
+    seconds, _, result = _csc("run", "--extract", str(broken), "--as-at", AS_AT.isoformat(), "--out", str(out),
+                              "--config", str(profile_config(profile, root)),
+                              env={"CSC_AIRFLOW_HOME": str(airflow_home)})
+    if result.returncode != 1 or "pers_person_id" not in result.stderr:
+        raise RuntimeError(f"the broken {profile} extract was not refused as expected: {result.stderr.strip()}")
+    return {"profile": profile, "seconds": round(seconds, 2)}
+
+
 def bench_region(root: Path, airflow_home: Path, authorities: int, each: str) -> dict:
     from .generate.region import REGION_FILE, generate_region
 
@@ -141,24 +163,43 @@ def bench_region(root: Path, airflow_home: Path, authorities: int, each: str) ->
             "total_s": round(seconds, 2), "peak_mb": round(peak), "rows_per_s": round(rows / seconds)}
 
 
+def _target(target: str, value, met: bool, held_by: str | None = None) -> dict:
+    out = {"target": target, "value": value, "met": met}
+    if not met and held_by:
+        out["held_by"] = held_by
+    return out
+
+
+def _held_by(profile: dict) -> str:
+    """Where a run's time goes, largest first: which stages hold a time target that is not met."""
+    parts = {"start-up (Python, Airflow, the DAG)": profile.get("start_up_s") or 0,
+             **{name: s["seconds"] for name, s in (profile.get("stages") or {}).items()}}
+    return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in
+                     sorted(parts.items(), key=lambda kv: -kv[1])[:3])
+
+
 def summarise(results: dict) -> dict:
     profiles = results["profiles"]
     demo, large = profiles.get("demo"), profiles.get("large")
+    targets = results.setdefault("targets", {})
     if demo:
         results["fixed_cost_s"] = demo["total_s"]
+        targets["demo_total_s"] = _target(f"<= {TARGETS['demo_total_s']:.0f}", demo["total_s"],
+                                          demo["total_s"] <= TARGETS["demo_total_s"], _held_by(demo))
     if demo and large:
         floor_gap = large["floor_s"] - demo["floor_s"]
         results["marginal_ratio"] = (round((large["total_s"] - demo["total_s"]) / floor_gap, 2)
                                      if floor_gap > 0 else None)
-        results["targets"] = {
-            "large_total_s": {"target": f"< {TARGETS['large_total_s']:.0f}", "value": large["total_s"],
-                              "met": large["total_s"] < TARGETS["large_total_s"]},
-            "marginal_ratio": {"target": f"<= {TARGETS['marginal_ratio']:.0f}", "value": results["marginal_ratio"],
-                               "met": results["marginal_ratio"] is not None
-                               and results["marginal_ratio"] <= TARGETS["marginal_ratio"]},
-            "large_peak_mb": {"target": f"< {TARGETS['large_peak_mb']:.0f}", "value": large["peak_mb"],
-                              "met": large["peak_mb"] < TARGETS["large_peak_mb"]},
-        }
+        targets["large_total_s"] = _target(f"<= {TARGETS['large_total_s']:.0f}", large["total_s"],
+                                           large["total_s"] <= TARGETS["large_total_s"], _held_by(large))
+        targets["marginal_ratio"] = _target(f"<= {TARGETS['marginal_ratio']:.0f}", results["marginal_ratio"],
+                                            results["marginal_ratio"] is not None
+                                            and results["marginal_ratio"] <= TARGETS["marginal_ratio"])
+        targets["large_peak_mb"] = _target(f"< {TARGETS['large_peak_mb']:.0f}", large["peak_mb"],
+                                           large["peak_mb"] < TARGETS["large_peak_mb"])
+    if results.get("refused"):
+        seconds = results["refused"]["seconds"]
+        targets["refused_s"] = _target(f"<= {TARGETS['refused_s']:.0f}", seconds, seconds <= TARGETS["refused_s"])
     region = results.get("region")
     if region and large:
         region["times_large"] = round(region["total_s"] / large["total_s"], 2)
@@ -187,7 +228,11 @@ def table(results: dict) -> str:
     if results.get("marginal_ratio") is not None:
         lines.append(f"marginal ratio (large - demo) / (floor large - floor demo): {results['marginal_ratio']:.1f}")
     for name, t in results.get("targets", {}).items():
-        lines.append(f"target {name} {t['target']}: {t['value']} -> {'met' if t['met'] else 'NOT MET'}")
+        held = f" (held by {t['held_by']})" if t.get("held_by") else ""
+        lines.append(f"target {name} {t['target']}: {t['value']} -> {'met' if t['met'] else 'NOT MET'}{held}")
+    if results.get("refused"):
+        lines.append(f"refused extract ({results['refused']['profile']}, a required column missing): "
+                     f"{results['refused']['seconds']:.1f} s")
     return "\n".join(lines)
 
 
@@ -201,6 +246,7 @@ def run_bench(profiles: list[str], root: Path, region: int = 0, region_each: str
                "as_at": AS_AT.isoformat(), "seed": SEED, "profiles": {}}
     for profile in profiles:
         results["profiles"][profile] = bench_profile(profile, root, airflow_home)
+    results["refused"] = bench_refused(profiles[-1], root, airflow_home)
     if region:
         results["region"] = bench_region(root, airflow_home, region, region_each)
     results = summarise(results)
