@@ -77,6 +77,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _has_outputs(out: Path) -> bool:
+    """The folder holds a published run: every publish leaves its run_manifest.json."""
+    return (out / "run_manifest.json").exists()
+
+
+def _what_was_kept(message: str, had_outputs: bool, otherwise: str = "") -> str:
+    """A failure's message, ending with what became of the outputs: said only when true."""
+    note = " The previously published outputs are unchanged." if had_outputs else otherwise
+    if not note:
+        return message
+    return f"{message}{note}" if message.endswith((".", "?", "!")) else f"{message}.{note}"
+
+
 def _fail(message: str, log_file: Path | None = None, code: int = 1) -> int:
     tail = f" The full log is in {log_file}." if log_file else ""
     print(f"csc-compliance: run failed: {message}{tail}", file=sys.stderr)
@@ -132,7 +145,7 @@ def _authorities(args) -> list[dict]:
     from .authorities import load_region, single
     from .config import load_config
     from .errors import ConfigError, ExtractError
-    from .extract_check import check_extract, report
+    from .extract_check import check_with_config, report
 
     if args.region:
         if args.extract or args.out or args.config:
@@ -144,10 +157,10 @@ def _authorities(args) -> list[dict]:
     if not args.extract or not args.out:
         raise ConfigError("--extract and --out are required (or --region)")
     extract = Path(args.extract).expanduser().resolve()
-    problems = check_extract(extract, args.config)   # what `check` checks: refused in seconds, every problem named
+    # what `check` checks: refused in seconds, every problem named; the configuration is read once
+    problems, config = check_with_config(extract, args.config)
     if problems:
         raise ExtractError(report(problems)) if len(problems) > 1 else problems[0]
-    config = load_config(args.config)
     return single(str(extract), str(Path(args.out).expanduser().resolve()),
                   str(Path(args.config).resolve()) if args.config else None, config.authority_code)
 
@@ -192,9 +205,7 @@ def command_run(args) -> int:
         authorities = _authorities(args)
     except CscError as exc:
         out = Path(args.out).expanduser() if args.out and not args.region else None
-        kept = (" The previously published outputs are unchanged."
-                if out and (out / "run_manifest.json").exists() else "")
-        return _fail(f"{exc}{kept}" if str(exc).endswith((".", "?")) or not kept else f"{exc}.{kept}")
+        return _fail(_what_was_kept(str(exc), bool(out) and _has_outputs(out)))
     outs = [Path(a["out_dir"]) for a in authorities]
     locks = []
     for out in outs:
@@ -207,7 +218,7 @@ def command_run(args) -> int:
             return _fail(f"another run is using the output folder {out}; wait for it to finish.")
         locks.append(lock)
     # said after a failure only when true: a folder that never had outputs has none to keep
-    had_outputs = {str(o): (o / "run_manifest.json").exists() for o in outs}
+    had_outputs = {str(o): _has_outputs(o) for o in outs}
     run_label = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     log_file = outs[0] / "logs" / f"run-{run_label}.log"
     if args.region:
@@ -251,9 +262,8 @@ def command_run(args) -> int:
     failure_code = 128 + stopped if stopped and failures else 1
     if not args.region:
         if failures:
-            kept = (" The previously published outputs are unchanged." if had_outputs[str(outs[0])]
-                    else " Nothing was published.")
-            return _fail(f"{next(iter(failures.values()))}.{kept}", log_file, code=failure_code)
+            return _fail(_what_was_kept(next(iter(failures.values())), had_outputs[str(outs[0])],
+                                        " Nothing was published."), log_file, code=failure_code)
         from .summary import print_summary
 
         try:

@@ -384,15 +384,20 @@ def land_table(con: duckdb.DuckDBPyConnection, table: str, ef: ExtractFile | Non
                        [c for c in columns if c not in header])
 
 
-def land_extract(con: duckdb.DuckDBPyConnection, extract_dir: Path, scratch: Path | None = None) -> list[LandedTable]:
-    """Land every catalogue table (absent ones as empty tables) and record which were present. `scratch` (the
-    run's build folder) holds a file's transient normalised copy, when one is needed; else the system's."""
-    files = discover(extract_dir)
+def prepare_landing(con: duckdb.DuckDBPyConnection) -> None:
+    """The session land_table needs (the run's landing and `csc-compliance check` alike)."""
     # a Parquet TIMESTAMP WITH TIME ZONE (Spark's and pyarrow's default) holds a UTC instant: read as text it
     # must give the London wall-clock date (a summer midnight is 23:00 the day before in UTC), whatever the
     # server's own time zone
     con.execute("SET TimeZone = 'Europe/London'")
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+
+
+def land_extract(con: duckdb.DuckDBPyConnection, extract_dir: Path, scratch: Path | None = None) -> list[LandedTable]:
+    """Land every catalogue table (absent ones as empty tables) and record which were present. `scratch` (the
+    run's build folder) holds a file's transient normalised copy, when one is needed; else the system's."""
+    files = discover(extract_dir)
+    prepare_landing(con)
     con.execute("CREATE SCHEMA IF NOT EXISTS meta")
     landed = [land_table(con, t, files.get(t), scratch) for t in catalogue_tables()]
     con.execute("CREATE OR REPLACE TABLE meta.table_availability (table_name VARCHAR, present BOOLEAN, "

@@ -10,13 +10,18 @@ from pathlib import Path
 
 import duckdb
 
-from .config import load_config
+from .config import Config, load_config
 from .errors import ConfigError, CscError, ExtractError
-from .extract import check_manifest_authority, land_table, read_manifest, survey
+from .extract import check_manifest_authority, land_table, prepare_landing, read_manifest, survey
 
 
 def check_extract(extract_dir: Path, config_path: str | None = None) -> list[CscError]:
     """Every problem that would stop a run of this extract with this configuration (empty: none)."""
+    return check_with_config(extract_dir, config_path)[0]
+
+
+def check_with_config(extract_dir: Path, config_path: str | None = None) -> tuple[list[CscError], Config | None]:
+    """The problems, and the configuration as read (None when it could not be): `run` goes on with it."""
     problems: list[CscError] = []
     config = None
     try:
@@ -37,10 +42,10 @@ def check_extract(extract_dir: Path, config_path: str | None = None) -> list[Csc
     try:
         files, file_problems = survey(extract_dir)
     except ExtractError as exc:   # no such folder, or no table in it: nothing more to look at
-        return problems + [exc]
+        return problems + [exc], config
     problems += file_problems
     problems += _read_each_table(files)
-    return problems
+    return problems, config
 
 
 def _read_each_table(files) -> list[ExtractError]:
@@ -50,8 +55,7 @@ def _read_each_table(files) -> list[ExtractError]:
     with tempfile.TemporaryDirectory(prefix="csc-check-") as scratch:
         con = duckdb.connect(":memory:")
         try:
-            con.execute("SET TimeZone = 'Europe/London'")
-            con.execute("CREATE SCHEMA raw")
+            prepare_landing(con)
             for table, ef in files.items():
                 try:
                     land_table(con, table, ef, Path(scratch))
