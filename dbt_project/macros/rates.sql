@@ -41,8 +41,8 @@ select
             and e.cppl_cp_plan_start_date < p.cppl_cp_plan_start_date
             and (e.cppl_cp_plan_end_date is null
                  or e.cppl_cp_plan_end_date >= {{ add_months('p.cppl_cp_plan_start_date', -24) }})) as repeat_2y,
-    coalesce(attr.allocated_worker_id, i.icpc_icpc_worker_id, attr.referral_worker_id) as worker_id,
-    coalesce(attr.allocated_team_id, i.icpc_icpc_team, attr.referral_team_id) as team_id
+    {{ attributed_worker('attr', 'i.icpc_icpc_worker_id') }} as worker_id,
+    {{ attributed_team('attr', 'i.icpc_icpc_team') }} as team_id
 from cp_plans p
 left join {{ ref('stg_ssd_initial_cp_conference') }} i on i.icpc_icpc_id = p.cppl_icpc_id
 left join {{ ref('int_person_attribution') }} attr on attr.person_id = p.cppl_person_id
@@ -53,8 +53,8 @@ where p.cppl_cp_plan_start_date > {{ add_months(reporting_date(), -12) }}
    plan is (allocated worker, else the plan's ICPC, else the open referral). #}
 {% macro cp_plans_over_2_years() -%}
 select p.person_id, p.cp_plan_id,
-       coalesce(attr.allocated_worker_id, p.worker_id, attr.referral_worker_id) as worker_id,
-       coalesce(attr.allocated_team_id, p.team_id, attr.referral_team_id) as team_id
+       {{ attributed_worker('attr', 'p.worker_id') }} as worker_id,
+       {{ attributed_team('attr', 'p.team_id') }} as team_id
 from {{ ref('int_cp_plans') }} p
 left join {{ ref('int_person_attribution') }} attr on attr.person_id = p.person_id
 where {{ add_months('p.start_date', 24) }} <= {{ reporting_date() }}
