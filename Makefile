@@ -34,8 +34,7 @@ demo-data: demo/extract/manifest.json
 run: demo-data
 	$(VENV)/bin/csc-compliance run --extract demo/extract --as-at $(DEMO_AS_AT) --out output --config demo/config.yml
 
-# --dist loadscope: each module's expensive fixtures (a pipeline run) run once, on one worker. (loadgroup's
-# xdist_group marks are ignored with pytest 9.2 + xdist 3.8: measured, module fixtures ran on both workers.)
+# --dist loadscope: each module's expensive fixtures (a pipeline run) run once, on one worker.
 # The linter (ruff, settings in pyproject.toml) runs first: a finding fails `make test` before any test runs.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -45,17 +44,18 @@ test: $(STAMP) browser lint
 
 # The scale benchmark (not in `make test`): demo and large, figures to bench/results.json.
 bench: $(STAMP)
-	$(PY) -m csc_compliance.bench --profiles demo large
+	$(PY) -m csc_compliance.devtools.bench --profiles demo large
 
 # The same plus a region of 10 large authorities (generates ~9.5 GB of extracts once; about 20 minutes).
 bench-region: $(STAMP)
-	$(PY) -m csc_compliance.bench --profiles demo large --region 10
+	$(PY) -m csc_compliance.devtools.bench --profiles demo large --region 10
 
 # The production deployment (docker-compose.yml) for real, without Docker: PostgreSQL and Redis (Debian
 # packages, installed when missing), the Airflow services with the CeleryExecutor, two runs through the REST
-# API and a data-aware run; every process it starts is stopped at the end (integration/run.py).
+# API and a data-aware run; every process it starts is stopped at the end. A pytest suite over service
+# fixtures (tests/integration/; the services' code in integration/), in order, stopping at the first failure.
 integration: $(STAMP)
-	$(PY) -m integration.run
+	$(PY) -m pytest tests/integration -m integration -x -v -s --durations=0
 
 clean:
 	rm -rf output demo/extract var .pytest_cache

@@ -4,7 +4,7 @@ with dbt, run the data-quality suites, publish exception lists, KPI values and a
 Runs nightly at 01:30 London time and whenever csc_compliance_watch announces a new extract. Authorities
 are mapped task groups: each has its own warehouse and outputs, and Celery workers take them in parallel.
 An extract already published for its reporting date is skipped (scheduled runs only; the CLI always runs).
-Thin by design: every stage is a function in csc_compliance.stages, unit-tested on its own."""
+Thin by design: every stage is a function in csc_compliance.pipeline.stages, unit-tested on its own."""
 from __future__ import annotations
 
 import re
@@ -13,9 +13,9 @@ import pendulum
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, get_current_context, task, task_group
 from airflow.sdk.exceptions import AirflowSkipException
 
-from csc_compliance import stages
-from csc_compliance.dag_settings import EXTRACT_ARRIVED, NIGHTLY_CRON, TIMEZONE, authorities_for, default
-from csc_compliance.errors import AlreadyPublished
+from csc_compliance.core.errors import AlreadyPublished
+from csc_compliance.orchestration.dag_settings import EXTRACT_ARRIVED, NIGHTLY_CRON, TIMEZONE, authorities_for, default
+from csc_compliance.pipeline import stages
 
 
 def _run_label(params: dict) -> str:

@@ -8,8 +8,8 @@ import pendulum
 from airflow.sdk import dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowSkipException
 
-from csc_compliance.arrivals import is_new_arrival, mark_announced
-from csc_compliance.dag_settings import EXTRACT_ARRIVED, TIMEZONE, authorities_for, default
+from csc_compliance.ingest.arrivals import is_new_arrival, mark_announced
+from csc_compliance.orchestration.dag_settings import EXTRACT_ARRIVED, TIMEZONE, authorities_for, default
 
 
 @dag(

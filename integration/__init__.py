@@ -1,1 +1,2 @@
-"""The deployment tested for real without Docker (`make integration`): see run.py and deployment.py."""
+"""The deployment tested for real without Docker (`make integration`, the suite in tests/integration/):
+its settings (deployment.py) and the code that runs its services as local processes."""

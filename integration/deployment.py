@@ -4,8 +4,9 @@ executor, and the settings every Airflow service shares.
 Two set-ups are built from it and must not drift apart:
 
 - `docker-compose.yml` + `Dockerfile` (production): services on a Docker network, one image;
-- `integration/run.py` (`make integration`): the same services as local processes on loopback addresses,
-  with the project's .venv, a throwaway AIRFLOW_HOME and private PostgreSQL and Redis instances.
+- `make integration` (tests/integration/, with this folder's modules): the same services as local processes
+  on loopback addresses, with the project's .venv, a throwaway AIRFLOW_HOME and private PostgreSQL and Redis
+  instances.
 
 `tests/test_deployment_drift.py` reads docker-compose.yml, the Dockerfile and requirements.lock and checks
 them against this module; the integration driver builds its processes' environment and commands from it.

@@ -9,7 +9,7 @@ import csv
 import json
 from pathlib import Path
 
-from csc_compliance.catalogue import tables as catalogue_tables
+from csc_compliance.core.catalogue import tables as catalogue_tables
 
 # The smallest coherent authority: one area, one team, one worker.
 ORG = {

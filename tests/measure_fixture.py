@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from csc_compliance import stages
+from csc_compliance.pipeline import stages
 from extract_builder import write_extract
 
 

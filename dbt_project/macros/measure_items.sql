@@ -9,16 +9,6 @@
    Attribution (docs/conventions.md#attribution): worker = allocated worker, else the measure's source
    record's worker, else the open referral's; team likewise; area = the team's parent; lead = configured
    for the area, else named after it, else Unassigned. A measure that is not available has no items. #}
-{# The attribution chain (docs/conventions.md#attribution), the one place it is written: the child's allocated
-   worker (and that involvement's team), else the source record's own, else the child's open referral's.
-   `attr` is a row of int_person_attribution. #}
-{% macro attributed_worker(attr, source_worker) -%}
-    coalesce({{ attr }}.allocated_worker_id, {{ source_worker }}, {{ attr }}.referral_worker_id)
-{%- endmacro %}
-{% macro attributed_team(attr, source_team) -%}
-    coalesce({{ attr }}.allocated_team_id, {{ source_team }}, {{ attr }}.referral_team_id)
-{%- endmacro %}
-
 {% macro measure_items(relations) -%}
 {%- set horizon = standard('due_soon_horizon_working_days') %}
 with items as (
@@ -57,7 +47,7 @@ select
     {{ attributed_worker('pa', 's.source_worker_id') }} as worker_id,
     {{ attributed_team('pa', 's.source_team_id') }} as team_id,
     u.area_id,
-    coalesce(u.lead, 'Unassigned') as lead,
+    coalesce(u.lead, {{ unassigned_lead() }}) as lead,
     s.status,
     s.flag,
     s.due_date,

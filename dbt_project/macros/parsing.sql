@@ -1,5 +1,5 @@
 {# Reading raw text values. The DuckDB macros csc_parse_date / csc_parse_flag are created by the landing
-   step from csc_compliance/parsing.py, the one definition the data-quality suites share. #}
+   step from csc_compliance/core/parsing.py, the one definition the data-quality suites share. #}
 
 {# A date column: unparseable -> null; after the reporting date D -> null ("nothing after D counts"). #}
 {% macro csc_date(column) -%}

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 from corpus_tools import AS_AT, D, Table, parse_date, read_table, write_table
-from csc_compliance.catalogue import tables as catalogue_tables
-from csc_compliance.workdays import add_wd
+from csc_compliance.core.catalogue import tables as catalogue_tables
+from csc_compliance.core.workdays import add_wd
 
 DAY = dt.timedelta(days=1)
 YES = {"Y", "YES", "1", "TRUE"}

@@ -1,4 +1,4 @@
-"""The bad-input corpus (docs/contract.md#input, issue 12): every case is a mutation of one generated extract.
+"""The bad-input corpus (docs/contract.md#input): every case is a mutation of one generated extract.
 
 `base_extract` generates it once per test process (about 1.5 s); cases copy it, never change it."""
 import datetime as dt

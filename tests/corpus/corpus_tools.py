@@ -13,9 +13,10 @@ from pathlib import Path
 
 import duckdb
 
-from csc_compliance import parsing, stages
-from csc_compliance.catalogue import tables as catalogue_tables
-from csc_compliance.extract import land_extract
+from csc_compliance.core import parsing
+from csc_compliance.core.catalogue import tables as catalogue_tables
+from csc_compliance.ingest.landing import land_extract
+from csc_compliance.pipeline import stages
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "demo" / "config.yml"

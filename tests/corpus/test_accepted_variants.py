@@ -33,10 +33,9 @@ from corpus_tools import (
     table_file,
     write_table,
 )
-from csc_compliance.catalogue import tables as catalogue_tables
-from csc_compliance.extract import discover, read_manifest
-
-pytestmark = pytest.mark.xdist_group("corpus-variants")
+from csc_compliance.core.catalogue import tables as catalogue_tables
+from csc_compliance.ingest.files import discover
+from csc_compliance.ingest.manifest import read_manifest
 
 YES = {"Y", "YES", "1", "TRUE"}
 NO = {"N", "NO", "0", "FALSE"}

@@ -13,9 +13,7 @@ import pytest
 
 from bad_values_cases import BAD_VALUES
 from corpus_tools import AS_AT, OUTPUT_CSVS, query, read_csv_rows
-from csc_compliance.catalogue import tables as catalogue_tables
-
-pytestmark = pytest.mark.xdist_group("corpus-values")
+from csc_compliance.core.catalogue import tables as catalogue_tables
 
 
 def cases(only=None):

@@ -19,12 +19,11 @@ from pathlib import Path
 import pytest
 
 from corpus_tools import AS_AT, CONFIG, copy_extract, tree_digest
-from csc_compliance import stages
-from csc_compliance.errors import ExtractError
+from csc_compliance.core.errors import ExtractError
+from csc_compliance.pipeline import stages
 from test_refused_inputs import missing_required_column_parquet
 
-pytestmark = pytest.mark.xdist_group("corpus-values")
-CLI = [sys.executable, "-m", "csc_compliance.cli"]
+CLI = [sys.executable, "-m", "csc_compliance.cli.main"]
 FAILED = "csc-compliance: run failed: "
 
 
@@ -61,7 +60,7 @@ def published(values_run, tmp_path_factory):
 
 # --- refused extracts, through the DAG ---------------------------------------------------------------
 
-# A refused file naming its column: `run` checks the extract before Airflow starts (csc_compliance.extract_check),
+# A refused file naming its column: `run` checks the extract before Airflow starts (csc_compliance.ingest.check),
 # so it is refused in seconds, never reaching the DAG's land stage (which refuses the same for scheduled runs:
 # test_refused_inputs.py), and what was published stays as it was.
 DAG_CASES = [

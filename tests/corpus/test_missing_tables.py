@@ -12,9 +12,7 @@ import pytest
 
 from bad_values_cases import MISSING_TABLES
 from corpus_tools import read_csv_rows
-from csc_compliance.catalogue import all_measures, measure_catalogue
-
-pytestmark = pytest.mark.xdist_group("corpus-values")
+from csc_compliance.core.catalogue import all_measures, measure_catalogue
 
 RATES = set(measure_catalogue()["rate_measures"])
 # docs/contract.md#tables-and-required-columns: "an absent table makes the measures that READ it not available"

@@ -21,8 +21,8 @@ from typing import Callable
 import pytest
 
 from corpus_tools import AS_AT, CONFIG, Table, csv_bytes, read_table, table_file, tree_digest, write_table
-from csc_compliance import stages
-from csc_compliance.errors import ExtractError
+from csc_compliance.core.errors import ExtractError
+from csc_compliance.pipeline import stages
 
 LATIN1_E = "é".encode("latin-1")
 

@@ -292,7 +292,7 @@ def test_cli_writes_an_extract_the_product_runs(returns, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "3 children" in r.stdout
     env = {**os.environ, "CSC_AIRFLOW_HOME": str(tmp_path / "airflow")}
-    r = _cli(["-m", "csc_compliance.cli", "run", "--extract", str(extract), "--as-at", AS_AT, "--out", str(out),
+    r = _cli(["-m", "csc_compliance.cli.main", "run", "--extract", str(extract), "--as-at", AS_AT, "--out", str(out),
               "--config", str(CONFIG)], env=env, timeout=900)
     assert r.returncode == 0, r.stderr + r.stdout
     with open(out / "exceptions" / "exceptions.csv", newline="", encoding="utf-8") as fh:

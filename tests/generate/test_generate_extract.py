@@ -20,7 +20,6 @@ from csc_compliance.generate.gaps import KINDS  # noqa: E402
 from csc_compliance.generate.schema import TABLES  # noqa: E402
 from gen_helpers import DUE_COLUMNS, NO, YES, is_open, parse_date, read_table, safe_date  # noqa: E402
 
-pytestmark = pytest.mark.xdist_group("generate")
 AS_AT = dt.date(2026, 11, 20)
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "docs/ssd-schema"   # the SSD YAML, in the repository
 SSD_TABLES = ["ssd_person", "ssd_family", "ssd_department", "ssd_professionals", "ssd_involvements",

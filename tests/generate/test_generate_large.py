@@ -9,7 +9,7 @@ import pytest
 
 from csc_compliance.generate import generate_extract
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("generate-large")]
+pytestmark = pytest.mark.slow
 
 
 def test_large_profile_scale_time_and_memory(tmp_path):

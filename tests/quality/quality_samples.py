@@ -8,8 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from csc_compliance.parsing import create_macros
-from csc_compliance.workdays import calendar_frame
+from csc_compliance.core.parsing import create_macros
+from csc_compliance.core.workdays import calendar_frame
 
 
 def build_warehouse(path: Path, catalogue: dict, data: dict[str, list[dict]]) -> duckdb.DuckDBPyConnection:

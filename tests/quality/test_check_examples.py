@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from csc_compliance.catalogue import rule_catalogue
+from csc_compliance.core.catalogue import rule_catalogue
 from csc_compliance.quality import frames, run_quality_suites, suites
 from quality_samples import build_warehouse
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from csc_compliance.catalogue import rule_catalogue
+from csc_compliance.core.catalogue import rule_catalogue
 from csc_compliance.quality import docs, run_quality_suites, runner
 from quality_samples import CATALOGUE, DEPARTMENTS, PLANS, VISITS, D, build_warehouse
 

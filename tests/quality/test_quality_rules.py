@@ -183,7 +183,7 @@ def test_a_partial_index_list_is_refused():
 def test_consistency_rules_of_the_shipped_catalogue(tmp_path):
     """The `check` rules: an ICPC on a weekend, an ICPC with no s47, a CIN plan open alongside a CP plan,
     two open CIN plans, a young person of 18+ on a plan, a supervision recorded late, seen before birth."""
-    from csc_compliance.catalogue import rule_catalogue
+    from csc_compliance.core.catalogue import rule_catalogue
 
     catalogue = rule_catalogue()
     wanted = {"ICPC_NOT_ON_WEEKEND", "ICPC_HAS_S47", "CINP_NOT_ALONGSIDE_CP_OR_CARE", "CINP_ONE_OPEN_PER_CHILD",
@@ -251,7 +251,7 @@ def test_dept_parent_name_flags_only_the_teams_spelling_the_area_otherwise(tmp_p
     """An area's name is the spelling most of its teams give, ties to the first in file order, counted over
     the teams as staged (first row per team id), as int_units chooses it (docs/conventions.md#attribution):
     only the teams spelling it otherwise are flagged, not every team of the area."""
-    from csc_compliance.catalogue import rule_catalogue
+    from csc_compliance.core.catalogue import rule_catalogue
 
     catalogue = rule_catalogue()
     catalogue = {**catalogue, "rules": [r for r in catalogue["rules"] if r["id"] == "DEPT_PARENT_NAME_CONSISTENT"]}

@@ -9,7 +9,7 @@ import copy
 
 import pytest
 
-from csc_compliance.catalogue import (
+from csc_compliance.core.catalogue import (
     GENERIC_KINDS,
     PERSON_TABLE,
     RULE_DECLARATIONS,
@@ -19,7 +19,7 @@ from csc_compliance.catalogue import (
     rule_catalogue,
     tables,
 )
-from csc_compliance.catalogue_docs import DOCS_DIR
+from csc_compliance.devtools.reference_docs import DOCS_DIR
 
 AUTHORED = authored_catalogue()
 LOADED = rule_catalogue()

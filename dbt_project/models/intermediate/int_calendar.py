@@ -1,6 +1,6 @@
 """The working-day calendar every working-day rule uses (docs/conventions.md#working-days, #add_wd).
 
-Built from csc_compliance.workdays (England and Wales bank holidays from the `holidays` library,
+Built from csc_compliance.core.workdays (England and Wales bank holidays from the `holidays` library,
 substitute days included), so the SQL macros add_wd / working_days_between and the Python reference
 functions share one definition."""
 import datetime as dt
@@ -13,7 +13,7 @@ YEARS_AFTER_D = 12
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from csc_compliance.workdays import calendar_frame
+    from csc_compliance.core.workdays import calendar_frame
 
     reporting_date = dt.date.fromisoformat(dbt.config.get("reporting_date"))
     # From the earliest date in the extract (a placeholder such as 1900-01-01 is still a date) or 1990,

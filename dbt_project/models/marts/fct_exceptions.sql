@@ -1,5 +1,5 @@
 -- The exception list (docs/contract.md#exceptionscsv): one row per outstanding item someone must act on.
--- first_seen_date is added at publishing, from the run history.
+-- exceptions_published adds first_seen_date, from the run history.
 select
     kpi_id, person_id, record_id, worker_id, team_id, area_id, lead,
     status, flag, due_date, days_overdue, working_days_overdue

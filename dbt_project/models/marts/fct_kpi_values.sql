@@ -22,19 +22,19 @@ items as (
     left join {{ ref('int_units') }} u on u.team_id = i.team_id
 ),
 by_unit as (
-    select kpi_id, 'area' as level, coalesce(area_id, 'UNASSIGNED') as unit_id,
-           coalesce(any_value(area_name), coalesce(area_id, 'UNASSIGNED')) as unit_name,
+    select kpi_id, 'area' as level, coalesce(area_id, {{ unassigned_unit() }}) as unit_id,
+           coalesce(any_value(area_name), coalesce(area_id, {{ unassigned_unit() }})) as unit_name,
            count(distinct case when in_numerator then item_id end) as numerator, count(distinct item_id) as denominator
-    from items group by kpi_id, coalesce(area_id, 'UNASSIGNED')
+    from items group by kpi_id, coalesce(area_id, {{ unassigned_unit() }})
     union all
-    select kpi_id, 'team', coalesce(team_id, 'UNASSIGNED'),
-           coalesce(any_value(team_name), coalesce(team_id, 'UNASSIGNED')),
+    select kpi_id, 'team', coalesce(team_id, {{ unassigned_unit() }}),
+           coalesce(any_value(team_name), coalesce(team_id, {{ unassigned_unit() }})),
            count(distinct case when in_numerator then item_id end), count(distinct item_id)
-    from items group by kpi_id, coalesce(team_id, 'UNASSIGNED')
+    from items group by kpi_id, coalesce(team_id, {{ unassigned_unit() }})
     union all
-    select kpi_id, 'worker', coalesce(worker_id, 'UNASSIGNED'), coalesce(worker_id, 'UNASSIGNED'),
+    select kpi_id, 'worker', coalesce(worker_id, {{ unassigned_unit() }}), coalesce(worker_id, {{ unassigned_unit() }}),
            count(distinct case when in_numerator then item_id end), count(distinct item_id)
-    from items group by kpi_id, coalesce(worker_id, 'UNASSIGNED')
+    from items group by kpi_id, coalesce(worker_id, {{ unassigned_unit() }})
 ),
 la as (
     select a.kpi_id, 'la' as level, '{{ var("authority_code") }}' as unit_id,

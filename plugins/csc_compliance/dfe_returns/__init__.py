@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ._tables import Tables, write_extract
-from .cin_census import convert_cin
-from .ssda903 import convert_903
+from csc_compliance.dfe_returns._tables import Tables, write_extract
+from csc_compliance.dfe_returns.cin_census import convert_cin
+from csc_compliance.dfe_returns.ssda903 import convert_903
 
 __all__ = ["build_extract", "convert_903", "convert_cin", "merge_returns"]
 

@@ -10,8 +10,8 @@ import argparse
 import datetime as dt
 import sys
 
-from . import build_extract
-from .cin_census import header_of
+from csc_compliance.dfe_returns import build_extract
+from csc_compliance.dfe_returns.cin_census import header_of
 
 
 def _date(text: str) -> dt.date:

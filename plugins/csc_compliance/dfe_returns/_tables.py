@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from ..generate.schema import column_names
+from csc_compliance.generate.schema import column_names
 
 MANIFEST = "manifest.json"
 

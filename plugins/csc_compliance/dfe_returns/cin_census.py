@@ -54,7 +54,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ._tables import IdMaker, Tables, iso_date, yes_no
+from csc_compliance.dfe_returns._tables import IdMaker, Tables, iso_date, yes_no
 
 GENDER = {"1": "M", "2": "F", "0": "U", "9": "U"}
 

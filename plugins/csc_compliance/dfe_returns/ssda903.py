@@ -53,7 +53,7 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from ._tables import IdMaker, Tables, uk_date
+from csc_compliance.dfe_returns._tables import IdMaker, Tables, uk_date
 
 PLACEMENT_CHANGE = {"P", "B", "T", "U"}   # RNE codes that start a new placement
 SAME_DAY_NEW_EPISODE = "X1"                # REC: the episode ends and another starts the same day

@@ -16,7 +16,7 @@ journeys (simulated journeys), organisation (teams, workers, allocations), cases
 bulk_people / bulk_cin / bulk_cp / bulk_cla (tables of the random bulk), sentinels (hand-designed
 cases and their expected outcomes), gaps (planted recording gaps), formats (how values are spelt),
 writer (files), generator (the entry point)."""
-from .profiles import PROFILES, Profile
+from csc_compliance.generate.profiles import PROFILES, Profile
 
 __all__ = ["generate_extract", "GenerateReport", "PROFILES", "Profile"]
 
@@ -25,7 +25,7 @@ def __getattr__(name: str):
     # the generator (pandas, pyarrow) loads on first use: the CLI reads PROFILES for every command, and a
     # `run` or `check` must not pay 1.4 s of imports for a generator it never calls
     if name in ("generate_extract", "GenerateReport"):
-        from . import generator
+        from csc_compliance.generate import generator
 
         return getattr(generator, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cases import Ctx
-from .events import join_many, mixture, series
-from .formats import for_json
-from .frame import Frame, flag, ids, make, seq_ids
-from .journeys import ASM_NFA, CLA, REF_NFA, S47_NFA, SEG_CIN
+from csc_compliance.generate.cases import Ctx
+from csc_compliance.generate.events import join_many, mixture, series
+from csc_compliance.generate.formats import for_json
+from csc_compliance.generate.frame import Frame, flag, ids, make, seq_ids
+from csc_compliance.generate.journeys import ASM_NFA, CLA, REF_NFA, S47_NFA, SEG_CIN
 
 SOURCES = [("1A", "Individual"), ("1B", "Individual - family member or relative"), ("2A", "Schools"),
            ("3A", "Health services - GP"), ("3C", "Health services, hospital or A&E"),

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cases import Ctx, team_ids
-from .events import covering_interval, explode, latest_on_or_before, mixture, series
-from .formats import for_json
-from .frame import Frame, flag, ids, make, seq_ids
-from .journeys import CLA_END_CODES, SEG_CLA
-from .workcal import NULL, add_months_vec
+from csc_compliance.generate.cases import Ctx, team_ids
+from csc_compliance.generate.events import covering_interval, explode, latest_on_or_before, mixture, series
+from csc_compliance.generate.formats import for_json
+from csc_compliance.generate.frame import Frame, flag, ids, make, seq_ids
+from csc_compliance.generate.journeys import CLA_END_CODES, SEG_CLA
+from csc_compliance.generate.workcal import NULL, add_months_vec
 
 DAY = np.timedelta64(1, "D")
 PLACEMENT_TYPES = np.array(["U1", "U2", "U3", "U4", "U5", "U6", "K2", "R1", "H5", "P1", "A5"], dtype=object)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .bulk_cin import family_segment_events, to_children, visit_flags
-from .cases import Ctx
-from .events import join_many, mixture, series
-from .frame import Frame, flag, ids, make, seq_ids
-from .journeys import SEG_CP
-from .workcal import NULL, add_months_vec
+from csc_compliance.generate.bulk_cin import family_segment_events, to_children, visit_flags
+from csc_compliance.generate.cases import Ctx
+from csc_compliance.generate.events import join_many, mixture, series
+from csc_compliance.generate.frame import Frame, flag, ids, make, seq_ids
+from csc_compliance.generate.journeys import SEG_CP
+from csc_compliance.generate.workcal import NULL, add_months_vec
 
 DAY = np.timedelta64(1, "D")
 CATEGORIES = np.array(["Neglect", "Emotional abuse", "Physical abuse", "Sexual abuse",

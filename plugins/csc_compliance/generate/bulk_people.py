@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import names
-from .cases import Ctx, team_ids
-from .events import join_many, mixture, series
-from .frame import Frame, flag, ids, make, seq_ids
-from .organisation import department_rows, team_name
-from .workcal import NULL
+from csc_compliance.generate import names
+from csc_compliance.generate.cases import Ctx, team_ids
+from csc_compliance.generate.events import join_many, mixture, series
+from csc_compliance.generate.frame import Frame, flag, ids, make, seq_ids
+from csc_compliance.generate.organisation import department_rows, team_name
+from csc_compliance.generate.workcal import NULL
 
 ALLOCATED_ROLES = np.array(["ALLOCATED CASE WORKER", "CW", "Allocated Case Worker", " cw", "CW ",
                             "allocated case worker", "Allocated Case Worker "], dtype=object)
@@ -63,7 +63,7 @@ def family(ctx: Ctx) -> Frame:
 
 
 def department() -> Frame:
-    from .frame import from_rows
+    from csc_compliance.generate.frame import from_rows
     return from_rows("ssd_department", department_rows())
 
 
@@ -112,7 +112,7 @@ def involvements(ctx: Ctx, ac: dict, extra: list[Frame]) -> Frame:
                 invo_involvement_end_date=ctx.cens(ac["end"]), invo_worker_change_reason=reason,
                 invo_person_id=ctx.person_id[ac["child"]], invo_referral_id=ctx.cr_id[ac["cr"]])
     fsw = _family_support(ctx)
-    from .frame import concat
+    from csc_compliance.generate.frame import concat
     out = concat("ssd_involvements", [main, fsw] + extra)
     order = np.lexsort((out["invo_involvement_start_date"].astype(np.int64), out["invo_person_id"].astype(str)))
     out = {k: v[order] for k, v in out.items()}

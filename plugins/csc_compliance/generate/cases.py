@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .events import join_many
-from .frame import ids
-from .journeys import SEG_CLA, World
-from .organisation import Allocation, Workforce, allocation_at
-from .profiles import Profile
-from .workcal import NULL, VectorCalendar
+from csc_compliance.generate.events import join_many
+from csc_compliance.generate.frame import ids
+from csc_compliance.generate.journeys import SEG_CLA, World
+from csc_compliance.generate.organisation import Allocation, Workforce, allocation_at
+from csc_compliance.generate.profiles import Profile
+from csc_compliance.generate.workcal import NULL, VectorCalendar
 
 
 @dataclass
@@ -64,12 +64,12 @@ class Ctx:
 
 
 def team_ids() -> np.ndarray:
-    from .organisation import team_id
+    from csc_compliance.generate.organisation import team_id
     return np.array([team_id(t // 3, t % 3) for t in range(9)], dtype=object)
 
 
 def build(rng, profile: Profile, D, W, vc, world: World, wf: Workforce, alloc: Allocation) -> Ctx:
-    from . import names
+    from csc_compliance.generate import names
     ch, r, s = world.children, world.referrals, world.segments
     n_ch = len(ch.fam)
     numbers = 1_000_000 + rng.choice(8_999_999, size=n_ch, replace=False)

@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from .workcal import NULL, VectorCalendar
+from csc_compliance.generate.workcal import NULL, VectorCalendar
 
 GapFn = Callable[[np.random.Generator, int], np.ndarray]
 _SCALE = np.int64(1 << 22)  # > any day number we use (days since 1970 stay below 2**17)

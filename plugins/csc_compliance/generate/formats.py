@@ -16,8 +16,8 @@ import json
 
 import numpy as np
 
-from .frame import Frame
-from .schema import columns
+from csc_compliance.generate.frame import Frame
+from csc_compliance.generate.schema import columns
 
 DATE_STYLE = {
     "ssd_cin_episodes": "sqlserver",

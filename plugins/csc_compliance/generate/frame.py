@@ -12,7 +12,7 @@ import datetime as dt
 
 import numpy as np
 
-from .schema import columns
+from csc_compliance.generate.schema import columns
 
 Frame = dict[str, np.ndarray]
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .formats import DATE_STYLE, format_dates
-from .frame import Frame
-from .schema import columns
-from .workcal import VectorCalendar
+from csc_compliance.generate.formats import DATE_STYLE, format_dates
+from csc_compliance.generate.frame import Frame
+from csc_compliance.generate.schema import columns
+from csc_compliance.generate.workcal import VectorCalendar
 
 DAY = np.timedelta64(1, "D")
 KINDS = ("unparseable_date", "unknown_flag", "duplicate_key", "broken_reference", "future_date",

@@ -10,13 +10,23 @@ from pathlib import Path
 
 import numpy as np
 
-from . import bulk_cin, bulk_cp, bulk_people, cases, formats, journeys, organisation, sentinels, writer
-from .bulk_cla import Cla
-from .frame import concat, nrows
-from .gaps import Planter
-from .profiles import PROFILES
-from .schema import TABLES, column_names, columns
-from .workcal import VectorCalendar, to_day
+from csc_compliance.generate import (
+    bulk_cin,
+    bulk_cp,
+    bulk_people,
+    cases,
+    formats,
+    journeys,
+    organisation,
+    sentinels,
+    writer,
+)
+from csc_compliance.generate.bulk_cla import Cla
+from csc_compliance.generate.frame import concat, nrows
+from csc_compliance.generate.gaps import Planter
+from csc_compliance.generate.profiles import PROFILES
+from csc_compliance.generate.schema import TABLES, column_names, columns
+from csc_compliance.generate.workcal import VectorCalendar, to_day
 
 
 @dataclass

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .events import explode, mixture
-from .profiles import Profile
-from .workcal import NULL, VectorCalendar
+from csc_compliance.generate.events import explode, mixture
+from csc_compliance.generate.profiles import Profile
+from csc_compliance.generate.workcal import NULL, VectorCalendar
 
 # Pathways of one referral.
 REF_NFA, ASM_NFA, CIN, S47_NFA, ICPC_NOCP, CP, CLA = range(7)
@@ -201,7 +201,7 @@ def _group_cumsum_float(values: np.ndarray, owners: np.ndarray) -> np.ndarray:
 
 
 def _add_years(days: np.ndarray, years: int) -> np.ndarray:
-    from .workcal import add_months_vec
+    from csc_compliance.generate.workcal import add_months_vec
     return add_months_vec(days, 12 * years)
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import names
-from .events import explode
-from .journeys import SEG_CLA, World
-from .workcal import NULL
+from csc_compliance.generate import names
+from csc_compliance.generate.events import explode
+from csc_compliance.generate.journeys import SEG_CLA, World
+from csc_compliance.generate.workcal import NULL
 
 AREAS = (("A1", "North Locality"), ("A2", "South Locality"), ("A3", "East Locality"))
 TEAM_TYPES = ("Assessment Team", "Safeguarding Team", "Children in Care Team")
@@ -232,5 +232,5 @@ def _plant_caseload_situations(rng, world: World, wf: Workforce, alloc: Allocati
 
 def allocation_at(alloc: Allocation, fr: np.ndarray, day: np.ndarray) -> np.ndarray:
     """Index of the allocation piece covering each (family referral, day); -1 when unallocated."""
-    from .events import covering_interval
+    from csc_compliance.generate.events import covering_interval
     return covering_interval(alloc.fr, alloc.start, alloc.end, fr, day)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .generator import generate_extract
+from csc_compliance.generate.generator import generate_extract
 
 REGION_FILE = "region.yml"
 

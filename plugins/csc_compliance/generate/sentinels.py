@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import names
-from .formats import for_json
-from .frame import Frame, from_rows
-from .organisation import AREAS, T_ASSESS, T_CIC, T_SAFEGUARD, Workforce, team_id
-from .workcal import add_months, add_wd, sub_wd
+from csc_compliance.generate import names
+from csc_compliance.generate.formats import for_json
+from csc_compliance.generate.frame import Frame, from_rows
+from csc_compliance.generate.organisation import AREAS, T_ASSESS, T_CIC, T_SAFEGUARD, Workforce, team_id
+from csc_compliance.generate.workcal import add_months, add_wd, sub_wd
 
 # local standards' defaults (docs/measures.md#local-standards-defaults)
 HORIZON_WD = 5

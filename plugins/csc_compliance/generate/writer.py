@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .formats import FILE_STYLE
+from csc_compliance.generate.formats import FILE_STYLE
 
 
 def expected_files(tables: list[str], parquet_tables: tuple[str, ...]) -> list[str]:

@@ -5,11 +5,13 @@ from pathlib import Path
 
 import duckdb
 
+from csc_compliance.core.vocabulary import RECORDING_GAP_COLUMNS
+
 EXCEPTION_COLUMNS = ("kpi_id", "person_id", "record_id", "worker_id", "team_id", "area_id", "lead", "status",
                      "flag", "due_date", "days_overdue", "working_days_overdue", "first_seen_date")
 KPI_COLUMNS = ("kpi_id", "level", "unit_id", "unit_name", "numerator", "denominator", "value", "note")
-GAP_COLUMNS = ("rule_id", "severity", "table", "row_number", "record_id", "person_id", "column", "message",
-               "worker_id", "team_id", "area_id", "lead")
+# a gap as validation found it, then who can fix it (marts/dq_recording_gaps)
+GAP_COLUMNS = (*RECORDING_GAP_COLUMNS, "worker_id", "team_id", "area_id", "lead")
 
 
 def _copy(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> int:

@@ -1,11 +1,16 @@
 """The run history (docs/contract.md#outputs, `history.duckdb`): every run's KPI values and exception snapshot by
 reporting date. Re-running a date replaces that date's rows; rows older than the retention are dropped.
-first_seen_date is the first reporting date of an exception's current unbroken run of listings."""
+
+Read at landing (land_previous: what dbt builds first_seen_date, the resolved items and the previous counts
+from), written at publishing (record_run)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
+
+from csc_compliance.core.errors import CscError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (reporting_date DATE PRIMARY KEY, run_id VARCHAR, published_at TIMESTAMP);
@@ -19,69 +24,61 @@ CREATE TABLE IF NOT EXISTS kpi_values (
 """
 
 
-def record_run(con: duckdb.DuckDBPyConnection, history_alias: str, reporting_date: dt.date, run_id: str,
-               retention_days: int) -> None:
-    """Compute first_seen_date into marts.exceptions_published and store this run in the history.
-
-    `con` is the warehouse connection with the history database attached as `history_alias`."""
-    h = history_alias
+def attach(con: duckdb.DuckDBPyConnection, path: Path, alias: str, published: Path,
+           read_only: bool = False) -> None:
+    """Attach the history file at `path` as `alias`, its tables made when new. `published`: the published
+    history (`path` itself, or what it was copied from), which a damaged or foreign file names in the error."""
+    quoted = str(path).replace("'", "''")   # a folder may be named "Children's Services"
+    existed = Path(path).exists()
+    try:
+        con.execute(f"ATTACH '{quoted}' AS {alias}" + (" (READ_ONLY)" if read_only else ""))
+        if existed:   # readable through: a damaged file can attach, then fail
+            con.execute(f"SELECT count(*) FROM {alias}.runs").fetchall()
+    except duckdb.Error as exc:
+        if not existed:
+            raise
+        raise CscError(f"the published history {published} cannot be read ({type(exc).__name__}: "
+                       "damaged, or written by another DuckDB version); nothing was published. Move it "
+                       "aside to start a new history, or restore it from a backup") from None
+    if read_only:
+        return
     for stmt in SCHEMA.strip().split(";"):
         if stmt.strip():
-            con.execute(stmt.replace("CREATE TABLE IF NOT EXISTS ", f"CREATE TABLE IF NOT EXISTS {h}."))
+            con.execute(stmt.replace("CREATE TABLE IF NOT EXISTS ", f"CREATE TABLE IF NOT EXISTS {alias}."))
+
+
+def land_previous(con: duckdb.DuckDBPyConnection, published: Path, reporting_date: dt.date) -> None:
+    """The published history's runs and exception lists before D, as meta.previous_runs and
+    meta.previous_exceptions: dbt's sources for first_seen_date, the resolved items and the previous counts
+    (models/marts/exceptions_*). An empty pair when nothing was published yet."""
     d = reporting_date.isoformat()
-    con.execute(f"DELETE FROM {h}.exceptions WHERE reporting_date = DATE '{d}'")
-    con.execute(f"DELETE FROM {h}.kpi_values WHERE reporting_date = DATE '{d}'")
-    con.execute(f"DELETE FROM {h}.runs WHERE reporting_date = DATE '{d}'")
-    # Gaps and islands over the sequence of run dates: an item's island containing D gives first_seen.
-    con.execute(f"""
-        CREATE OR REPLACE TABLE marts.exceptions_published AS
-        WITH run_dates AS (
-            SELECT reporting_date FROM {h}.runs WHERE reporting_date < DATE '{d}'
-            UNION SELECT DATE '{d}'
-        ),
-        run_idx AS (SELECT reporting_date, row_number() OVER (ORDER BY reporting_date) AS idx FROM run_dates),
-        listings AS (
-            SELECT kpi_id, coalesce(record_id, '') AS rid, reporting_date
-            FROM {h}.exceptions WHERE reporting_date < DATE '{d}'
-            UNION ALL
-            SELECT kpi_id, coalesce(record_id, ''), DATE '{d}' FROM marts.fct_exceptions
-        ),
-        islands AS (
-            SELECT l.kpi_id, l.rid, l.reporting_date,
-                   r.idx - row_number() OVER (PARTITION BY l.kpi_id, l.rid ORDER BY r.idx) AS island
-            FROM (SELECT DISTINCT * FROM listings) l JOIN run_idx r USING (reporting_date)
-        ),
-        first_seen AS (
-            SELECT i.kpi_id, i.rid, min(i.reporting_date) AS first_seen_date
-            FROM islands i
-            JOIN islands cur ON cur.kpi_id = i.kpi_id AND cur.rid = i.rid AND cur.island = i.island
-                            AND cur.reporting_date = DATE '{d}'
-            GROUP BY i.kpi_id, i.rid
-        )
-        SELECT e.*, f.first_seen_date
-        FROM marts.fct_exceptions e
-        LEFT JOIN first_seen f ON f.kpi_id = e.kpi_id AND f.rid = coalesce(e.record_id, '')
-        ORDER BY e.kpi_id, e.record_id, e.person_id
-    """)
-    # Lifecycle: what the previous run listed that this one does not is resolved; the previous run's count
-    # per measure and lead gives "change since the previous run".
-    con.execute(f"""
-        CREATE OR REPLACE TABLE marts.exceptions_resolved AS
-        WITH previous AS (SELECT max(reporting_date) AS d FROM {h}.runs WHERE reporting_date < DATE '{d}')
-        SELECT p.kpi_id, p.record_id, p.person_id, p.worker_id, p.team_id, p.area_id, p.lead, p.status,
-               p.due_date, p.first_seen_date, p.reporting_date AS last_listed
-        FROM {h}.exceptions p JOIN previous ON p.reporting_date = previous.d
-        WHERE NOT EXISTS (SELECT 1 FROM marts.fct_exceptions c
-                          WHERE c.kpi_id = p.kpi_id AND coalesce(c.record_id, '') = coalesce(p.record_id, ''))
-        ORDER BY p.kpi_id, p.record_id
-    """)
-    con.execute(f"""
-        CREATE OR REPLACE TABLE marts.exceptions_previous_counts AS
-        WITH previous AS (SELECT max(reporting_date) AS d FROM {h}.runs WHERE reporting_date < DATE '{d}')
-        SELECT p.lead, p.kpi_id, count(*) AS previous_count, any_value(previous.d) AS previous_date
-        FROM {h}.exceptions p JOIN previous ON p.reporting_date = previous.d
-        GROUP BY p.lead, p.kpi_id
-    """)
+    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    if published.exists():
+        attach(con, published, "published_history", published, read_only=True)
+        source = "published_history"
+    else:
+        con.execute("ATTACH ':memory:' AS empty_history")
+        for stmt in SCHEMA.strip().split(";"):
+            if stmt.strip():
+                con.execute(stmt.replace("CREATE TABLE IF NOT EXISTS ", "CREATE TABLE empty_history."))
+        source = "empty_history"
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE meta.previous_runs AS "
+                    f"SELECT * FROM {source}.runs WHERE reporting_date < DATE '{d}'")
+        con.execute(f"CREATE OR REPLACE TABLE meta.previous_exceptions AS "
+                    f"SELECT * FROM {source}.exceptions WHERE reporting_date < DATE '{d}'")
+    finally:
+        con.execute(f"DETACH {source}")
+
+
+def record_run(con: duckdb.DuckDBPyConnection, history_alias: str, reporting_date: dt.date, run_id: str,
+               retention_days: int) -> None:
+    """Store this run (marts.exceptions_published, marts.fct_kpi_values) in the attached history, replacing any
+    earlier run of the same reporting date, and drop what is past the retention."""
+    h = history_alias
+    d = reporting_date.isoformat()
+    for table in ("exceptions", "kpi_values", "runs"):
+        con.execute(f"DELETE FROM {h}.{table} WHERE reporting_date = DATE '{d}'")
     con.execute(f"""INSERT INTO {h}.exceptions
         SELECT DATE '{d}', ?, kpi_id, record_id, person_id, worker_id, team_id, area_id, lead, status, flag,
                due_date, days_overdue, working_days_overdue, first_seen_date

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..config import Config
-from .workbooks import LeadData, workbook_filenames, write_lead_workbook
+from csc_compliance.publish.workbooks import LeadData, workbook_filenames, write_lead_workbook
+from csc_compliance.settings.config import Config
 
 
 def write_workbooks(con: duckdb.DuckDBPyConnection, folder: Path, config: Config, reporting_date: str,

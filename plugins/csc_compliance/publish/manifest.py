@@ -8,9 +8,9 @@ import json
 import subprocess
 from importlib.metadata import version
 
-from ..catalogue import PROJECT_DIR, RULE_CATALOGUE, rule_catalogue
-from ..config import Config
-from ..run_context import RunContext
+from csc_compliance.core.catalogue import PROJECT_DIR, RULE_CATALOGUE, rule_catalogue
+from csc_compliance.core.run_context import RunContext
+from csc_compliance.settings.config import Config
 
 
 def _code_version() -> str:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..catalogue import measure_catalogue, measure_label
+from csc_compliance.core.catalogue import measure_catalogue, measure_label
+from csc_compliance.core.vocabulary import UNASSIGNED_UNIT
 
 STATUS_COLOURS = {"overdue": "#c0392b", "due_soon": "#e67e22", "watch": "#2980b9"}
 CSS = """body{font-family:Arial,Helvetica,sans-serif;margin:24px;color:#222}h1{font-size:22px}
@@ -60,8 +61,9 @@ def write_summary_page(con: duckdb.DuckDBPyConnection, path: Path, reporting_dat
                        standards: dict | None = None) -> Path:
     """`con` is the warehouse with the history attached as `history` (after this run was recorded)."""
     measures = measure_catalogue()["exception_measures"]
-    by_team = con.execute("""SELECT kpi_id, coalesce(team_id, 'UNASSIGNED'), status, count(*)
-                             FROM marts.exceptions_published GROUP BY ALL ORDER BY ALL""").fetchall()
+    by_team = con.execute("""SELECT kpi_id, coalesce(team_id, ?), status, count(*)
+                             FROM marts.exceptions_published GROUP BY ALL ORDER BY ALL""",
+                          [UNASSIGNED_UNIT]).fetchall()
     nights = [str(d) for (d,) in con.execute("SELECT reporting_date FROM history.runs ORDER BY 1").fetchall()]
     # a measure with nothing open on a night is a 0 on its trend, not a missing point
     listed = {(str(d), k): n for d, k, n in con.execute(

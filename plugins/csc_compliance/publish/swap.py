@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ..errors import CscError
+from csc_compliance.core.errors import CscError
 
 PUBLISHED = ("warehouse.duckdb", "history.duckdb", "exceptions", "kpis", "dq", "data_docs", "dbt_docs",
              "run_manifest.json")

@@ -19,13 +19,14 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from ..catalogue import measure_catalogue, measure_label
-from ..config import workbook_stem
+from csc_compliance.core.catalogue import measure_catalogue, measure_label
+from csc_compliance.core.vocabulary import UNASSIGNED_UNIT
+from csc_compliance.publish.csv_outputs import GAP_COLUMNS as CSV_GAP_COLUMNS
+from csc_compliance.settings.config import workbook_stem
 
 SHEET_COLUMNS = ["new", "person_id", "record_id", "status", "flag", "due_date", "days_overdue",
                  "working_days_overdue", "first_seen_date", "days_open", "worker_id", "team_id", "area_id"]
-GAP_COLUMNS = ["rule_id", "severity", "table", "row_number", "record_id", "person_id", "column", "message",
-               "worker_id", "team_id", "area_id"]
+GAP_COLUMNS = [c for c in CSV_GAP_COLUMNS if c != "lead"]   # a lead's own workbook: the lead goes without saying
 RESOLVED_COLUMNS = ["kpi_id", "record_id", "person_id", "team_id", "status", "first_seen_date", "last_listed"]
 STATUSES = ("overdue", "due_soon", "watch")
 # Excel's dates start at 1900-01-01 and count 1900 as a leap year: before 1900-03-01 a date cell is wrong or
@@ -162,7 +163,7 @@ def write_lead_workbook(path: Path, data: LeadData, password: str | None = None)
         row = summary.table(3, pd.DataFrame(by_measure), cols, filters=False) + 2
         summary.ws.write_string(row, 0, "By team", f["bold"])
         if not ex.empty:
-            teams = (ex.assign(team_id=ex["team_id"].fillna("UNASSIGNED"))
+            teams = (ex.assign(team_id=ex["team_id"].fillna(UNASSIGNED_UNIT))
                        .pivot_table(index=["team_id", "kpi_id"], columns="status", values="record_id",
                                     aggfunc="count", fill_value=0)
                        .reindex(columns=list(STATUSES), fill_value=0).reset_index())

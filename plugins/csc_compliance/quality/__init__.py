@@ -5,6 +5,6 @@ show a cell value, because extracts hold personal data.
 
     from csc_compliance.quality import run_quality_suites, QualityResult
 """
-from .runner import QualityError, QualityResult, run_quality_suites
+from csc_compliance.quality.runner import QualityError, QualityResult, run_quality_suites
 
 __all__ = ["QualityError", "QualityResult", "run_quality_suites"]

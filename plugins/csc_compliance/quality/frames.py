@@ -10,7 +10,7 @@ import logging
 import duckdb
 import pandas as pd
 
-from .suites import VALUE_NUMBER_SUFFIX, TablePlan, ident, text_sql
+from csc_compliance.quality.suites import VALUE_NUMBER_SUFFIX, TablePlan, ident, text_sql
 
 log = logging.getLogger("csc_compliance.quality")
 

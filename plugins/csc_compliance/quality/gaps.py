@@ -10,11 +10,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from .frames import record_ids
-from .suites import TablePlan
+from csc_compliance.core.vocabulary import RECORDING_GAP_COLUMNS
+from csc_compliance.quality.frames import record_ids
+from csc_compliance.quality.suites import TablePlan
 
-GAP_COLUMNS = ["rule_id", "severity", "table", "row_number", "record_id", "person_id", "column", "message"]
+GAP_COLUMNS = list(RECORDING_GAP_COLUMNS)
 INDEX_COLUMN = "_row_number"
+GAPS_TABLE = "meta.recording_gaps"   # dbt's source('meta', 'recording_gaps'), routed by marts/dq_recording_gaps
 
 
 class GapExtractionError(RuntimeError):
@@ -71,3 +73,22 @@ def assemble(parts: list[pd.DataFrame]) -> pd.DataFrame:
     gaps = pd.concat(parts, ignore_index=True)
     gaps["row_number"] = gaps["row_number"].astype("int64")
     return gaps.sort_values(["rule_id", "table", "row_number"], kind="stable").reset_index(drop=True)
+
+
+def _reset_gap_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    con.execute(f"""CREATE OR REPLACE TABLE {GAPS_TABLE} (rule_id VARCHAR, severity VARCHAR, "table" VARCHAR,
+                    row_number BIGINT, record_id VARCHAR, person_id VARCHAR, "column" VARCHAR, message VARCHAR)""")
+
+
+def store_gaps(con: duckdb.DuckDBPyConnection, gaps: pd.DataFrame) -> None:
+    """The gaps the suites found, as meta.recording_gaps (replacing what was there)."""
+    _reset_gap_table(con)
+    if not len(gaps):
+        return
+    con.register("_gaps", gaps[GAP_COLUMNS])
+    try:
+        con.execute(f"INSERT INTO {GAPS_TABLE} SELECT rule_id, severity, \"table\", CAST(row_number AS BIGINT), "
+                    "CAST(record_id AS VARCHAR), CAST(person_id AS VARCHAR), \"column\", message FROM _gaps")
+    finally:
+        con.unregister("_gaps")

@@ -24,9 +24,9 @@ from great_expectations.data_context.types.base import (
 )
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
-from .. import progress
-from ..errors import CscError
-from . import docs, frames, gaps, suites
+from csc_compliance.core.errors import CscError
+from csc_compliance.quality import docs, frames, gaps, suites
+from csc_compliance.runtime import progress
 
 log = logging.getLogger("csc_compliance.quality")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
-from ..parsing import ACCEPTED_DATE_FORMATS
+from csc_compliance.core.parsing import ACCEPTED_DATE_FORMATS
 
 KINDS = ("required", "unique", "valid_date", "valid_flag", "valid_json", "not_future", "not_before", "references",
          "check")

@@ -1,0 +1,1 @@
+"""The csc-compliance command and the summary it prints."""

@@ -1,0 +1,1 @@
+"""For the project's developers: the benchmark and the generated reference pages."""

@@ -1,0 +1,1 @@
+"""The night's stages (prepare, land, transform, validate, publish) and the in-process dbt build."""

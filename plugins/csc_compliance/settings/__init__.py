@@ -1,0 +1,1 @@
+"""An authority's configuration and the regional file that lists several authorities."""
