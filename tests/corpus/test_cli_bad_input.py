@@ -258,3 +258,19 @@ def test_a_damaged_published_history_stops_the_run_naming_it(base_extract, value
     assert f"the published history {history} cannot be read" in result.stderr, result.stderr
     assert "nothing was published" in result.stderr
     assert tree_digest(out) == before
+
+
+def test_a_failed_first_run_leaves_its_log_and_nothing_else(base_extract, tmp_path):
+    """A run that fails inside the pipeline on a folder that never had outputs (here a damaged history.duckdb
+    copied in, no published run) says nothing was published and leaves no lock file or build: only its log,
+    which ends with the plain reason."""
+    folder, _ = base_extract
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "history.duckdb").write_bytes(b"not a database")
+    result = cli("run", "--extract", str(folder), "--as-at", AS_AT, "--out", str(out), "--config", str(CONFIG))
+    assert result.returncode == 1 and no_traceback(result) and one_paragraph(result), result.stderr
+    assert "Nothing was published" in result.stderr and "previously published" not in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["history.duckdb", "logs"]
+    (log,) = (out / "logs").iterdir()
+    assert log.read_text().rstrip().splitlines()[-1].startswith("csc-compliance: run failed: the published history")

@@ -30,6 +30,9 @@ def _what_was_kept(message: str, had_outputs: bool, otherwise: str = "") -> str:
 def _fail(message: str, log_file: Path | None = None, code: int = 1) -> int:
     tail = f" The full log is in {log_file}." if log_file else ""
     print(f"csc-compliance: run failed: {message}{tail}", file=sys.stderr)
+    if log_file and log_file.exists():   # the log ends with the plain reason, as the terminal said it
+        with log_file.open("a") as log:
+            log.write(f"csc-compliance: run failed: {message}\n")
     return code
 
 
@@ -153,6 +156,9 @@ def command(args) -> int:
     if state not in ("success", "interrupted") and not failures:   # interrupted after publishing is a success
         failures = {"run": f"the pipeline stopped ({state})"}
     failure_code = 128 + stopped if stopped and failures else 1
+    for out in outs:   # a folder that never had outputs keeps none of the run's locks, only its log
+        if not had_outputs[str(out)] and not _has_outputs(out):
+            run_guard.remove_locks(out)
     if not args.region:
         if failures:
             return _fail(_what_was_kept(next(iter(failures.values())), had_outputs[str(outs[0])],

@@ -1,6 +1,6 @@
 """What each measure reads, from the dbt graph: the SSD tables upstream of its model (int_measure_<id> for an
 exception measure, int_rate_<id> for a rate), however indirectly. measures.yml's `requires` and
-`attribution_reads` must equal it (tests/test_catalogues.py), so a model that starts reading a table cannot
+`attribution_reads` must equal it (tests/core/test_catalogues.py), so a model that starts reading a table cannot
 leave its measure computed without that table."""
 from __future__ import annotations
 

@@ -43,6 +43,12 @@ def lock_output(out: Path):
     return fh
 
 
+def remove_locks(out: Path) -> None:
+    """The lock files of a folder that holds no published run (a failed first run): nothing to guard."""
+    for name in (PUBLISH_LOCK, CLI_LOCK):
+        (Path(out) / name).unlink(missing_ok=True)
+
+
 def hold_for_stages(outs: list[Path]) -> None:
     """Tell the stages, run in this process, that these output folders' CLI locks are ours."""
     os.environ[HELD_ENV] = os.pathsep.join(str(Path(o).resolve()) for o in outs)
