@@ -79,3 +79,17 @@ def test_every_progress_line_of_a_regional_run_names_its_authority(region_run):
     for line in stage_lines:
         assert any(f" {code}: [" in line for code in ("LA01", "LA02", "LA03")), line
     assert any(" LA03: [1/5] prepare" in line for line in stage_lines)
+
+
+def test_each_authority_has_its_own_log_holding_none_of_the_others_task_lines(region_run):
+    root, result = region_run
+    codes = ("LA01", "LA02", "LA03")
+    logs = {code: list((root / "out" / code / "logs").glob("run-*.log")) for code in codes}
+    assert all(len(found) == 1 for found in logs.values()), logs
+    text = {code: found[0].read_text() for code, found in logs.items()}
+    for code in codes:
+        assert f"{code}: [2/5] land ..." in text[code]
+        assert not [other for other in codes if other != code and f"{other}: [" in text[code]], code
+        assert str(logs[code][0]) in result.stdout + result.stderr   # the run says where each log is
+    # the failed authority's log ends with why it failed, as the terminal said it
+    assert text["LA03"].rstrip().splitlines()[-1].startswith("csc-compliance: run failed for LA03:")

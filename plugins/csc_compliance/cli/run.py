@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
 
+from csc_compliance.cli import run_logs
 from csc_compliance.core.run_context import BUILD_ROOT
 from csc_compliance.runtime import output_capture, run_guard
 
@@ -116,7 +119,9 @@ def command(args) -> int:
     # said after a failure only when true: a folder that never had outputs has none to keep
     had_outputs = {str(o): _has_outputs(o) for o in outs}
     run_label = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    log_file = outs[0] / "logs" / f"run-{run_label}.log"
+    logs = [out / "logs" / f"run-{run_label}.log" for out in outs]   # each authority's own
+    # a regional run writes one log as it goes, cut into each authority's when it ends (cli/run_logs.py)
+    log_file = _combined_log(run_label) if args.region else logs[0]
     if args.region:
         conf = {"region_config": str(Path(args.region).expanduser().resolve()), "extract_dir": "", "out_dir": "",
                 "config": ""}
@@ -133,7 +138,8 @@ def command(args) -> int:
         interrupts.install()   # SIGTERM or Ctrl-C stops the run; the stages re-install it over Airflow's own
         terminal = output_capture.redirect(log_file)
         progress.attach(terminal[0])
-        progress.say(f"csc-compliance run: log file {log_file}")
+        progress.say(f"csc-compliance run: log file {logs[0]}" if not args.region else
+                     f"csc-compliance run: each authority's log in its output folder, logs/run-{run_label}.log")
         from csc_compliance.orchestration.airflow_local import configure_environment, migrate_metadata_db, run_dag
 
         configure_environment()
@@ -149,8 +155,10 @@ def command(args) -> int:
         traceback.print_exc()
         if terminal:
             output_capture.restore(terminal)
-        return _fail(f"could not run the pipeline ({type(exc).__name__}: {exc}).", log_file)
+        _split_regional_log(args, log_file, logs)
+        return _fail(f"could not run the pipeline ({type(exc).__name__}: {exc}).", logs[0])
     output_capture.restore(terminal)
+    _split_regional_log(args, log_file, logs)
     stopped = interrupts.received()
     failures = {a["code"]: why for a in authorities if (why := _outcome(a, run_label, tasks, stopped))}
     if state not in ("success", "interrupted") and not failures:   # interrupted after publishing is a success
@@ -162,20 +170,36 @@ def command(args) -> int:
     if not args.region:
         if failures:
             return _fail(_what_was_kept(next(iter(failures.values())), had_outputs[str(outs[0])],
-                                        " Nothing was published."), log_file, code=failure_code)
+                                        " Nothing was published."), logs[0], code=failure_code)
         from csc_compliance.cli.terminal_summary import print_summary
 
         try:
-            print_summary(outs[0], time.perf_counter() - start, log_file)
+            print_summary(outs[0], time.perf_counter() - start, logs[0])
         except BrokenPipeError:  # the reader of our output went away; the run itself succeeded
             pass
         return 0
     lines = [f"Regional run of {len(authorities)} authorities in {time.perf_counter() - start:.0f} s:"]
     lines += [f"  {a['code']:<10} " + (f"FAILED: {failures[a['code']]} (its published outputs are unchanged)"
                                        if a["code"] in failures else f"published to {a['out_dir']}")
-              for a in authorities]
+              + f"; log {log}" for a, log in zip(authorities, logs, strict=True)]
+    for a, log in zip(authorities, logs, strict=True):   # a failed authority's log ends with why, as said here
+        if a["code"] in failures and log.exists():
+            with log.open("a") as fh:
+                fh.write(f"csc-compliance: run failed for {a['code']}: {failures[a['code']]}\n")
     try:
-        print("\n".join(lines + [f"Log: {log_file}"]), file=sys.stderr if failures else sys.stdout)
+        print("\n".join(lines), file=sys.stderr if failures else sys.stdout)
     except BrokenPipeError:
         pass
     return failure_code if failures else 0
+
+
+def _split_regional_log(args, combined: Path, logs: list[Path]) -> None:
+    if args.region and combined.exists():
+        run_logs.split(combined, logs)
+        combined.unlink()
+
+
+def _combined_log(run_label: str) -> Path:
+    handle, path = tempfile.mkstemp(prefix=f"csc-run-{run_label}-", suffix=".log")   # owner-only
+    os.close(handle)
+    return Path(path)
