@@ -35,10 +35,11 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# Open at D: start <= D and (end is null or end > D). Dates after D are already null in staging. #}
+{# Open at D: start <= D and (end is null or end > D), the DuckDB macro csc_open_at the landing step creates
+   (csc_compliance/core/parsing.py), which the data-quality rules use too; an unknown start is not open.
+   Dates after D are already null in staging. #}
 {% macro open_at_d(start_col, end_col) -%}
-    ({{ start_col }} is not null and {{ start_col }} <= {{ reporting_date() }}
-     and ({{ end_col }} is null or {{ end_col }} > {{ reporting_date() }}))
+    ({{ start_col }} is not null and csc_open_at({{ start_col }}, {{ end_col }}, {{ reporting_date() }}))
 {%- endmacro %}
 
 {# "One of several": latest start, then the greatest id compared as text. #}

@@ -1,5 +1,6 @@
-"""How raw extract values are read: dates, flags, JSON and JSON keys. Defined once, as DuckDB macros that the
-landing step creates in the warehouse, so dbt staging and the data-quality suites read values the same way.
+"""How raw extract values are read: dates, flags, JSON and JSON keys, and whether a record is open at D.
+Defined once, as DuckDB macros that the landing step creates in the warehouse, so dbt and the data-quality
+suites read values the same way.
 
 Accepted (docs/contract.md#file-formats): dates YYYY-MM-DD, YYYY-MM-DD HH:MM:SS[.fff] (SQL Server), DD/MM/YYYY;
 flags Y/N, Yes/No, 1/0, True/False (any case); `*_json` values a JSON object or array (what SQL Server's
@@ -40,6 +41,11 @@ CREATE OR REPLACE MACRO csc_parse_json(s) AS CASE
 CREATE OR REPLACE MACRO csc_json_flag(j, k) AS
   csc_parse_flag(CASE WHEN json_valid(j) THEN coalesce(json_extract_string(j, '$.' || k),
                                                        json_extract_string(j, '$[0].' || k)) END)""",
+    # Open at D (docs/conventions.md#open-at-d): started on or before d, not ended by d. Null when the start
+    # is unknown, so a caller says what an unknown start means (dbt's open_at_d: not open).
+    "csc_open_at": """
+CREATE OR REPLACE MACRO csc_open_at(start_date, end_date, d) AS
+  start_date <= d AND (end_date IS NULL OR end_date > d)""",
 }
 
 

@@ -122,9 +122,8 @@ def encrypt_workbook(plain: bytes, password: str, path: Path) -> None:
 
 
 def write_lead_workbook(path: Path, data: LeadData, password: str | None = None) -> None:
-    """Write the lead's workbook to `path`; encrypted with `password` when one is given."""
-    measures = measure_catalogue()["exception_measures"]
-    d = dt.date.fromisoformat(data.reporting_date)
+    """Write the lead's workbook to `path`; encrypted with `password` when one is given: a Summary sheet, a
+    sheet per measure with rows to act on, and the recording gaps."""
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     plain = io.BytesIO() if password else None
     # encrypted: built in memory, no temporary files, so no unencrypted copy is ever on disk
@@ -134,6 +133,16 @@ def write_lead_workbook(path: Path, data: LeadData, password: str | None = None)
          "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
          "title": wb.add_format({"bold": True, "font_size": 14}),
          "bold": wb.add_format({"bold": True})}
+    _summary_sheet(wb, f, data)
+    _measure_sheets(wb, f, data)
+    _gaps_sheet(wb, f, data)
+    wb.close()
+    if password:
+        encrypt_workbook(plain.getvalue(), password, path)
+
+
+def _summary_sheet(wb, f: dict, data: LeadData) -> None:
+    """Counts by measure (with the change since the previous run), by team, and what was resolved."""
     summary = _Sheet(wb, wb.add_worksheet("Summary"), f)
     summary.ws.write_string(0, 0, f"Exceptions for {data.lead}", f["title"])
     summary.ws.write_string(1, 0, f"Reporting date {data.reporting_date}")
@@ -148,7 +157,7 @@ def write_lead_workbook(path: Path, data: LeadData, password: str | None = None)
         summary.ws.write_string(3, 0, "Nothing to act on: no exceptions or recording gaps for your areas.")
     else:
         by_measure = []
-        for kpi_id, _spec in measures.items():
+        for kpi_id in measure_catalogue()["exception_measures"]:
             rows = ex[ex["kpi_id"] == kpi_id]
             previous = data.previous_counts.get(kpi_id, 0)
             label = measure_label(kpi_id, data.standards) + (
@@ -176,19 +185,24 @@ def write_lead_workbook(path: Path, data: LeadData, password: str | None = None)
     summary.ws.set_column(0, 0, 22)
     summary.ws.set_column(1, 1, 60)
     summary.ws.set_column(2, 8, 12)
-    for kpi_id in measures:
-        rows = ex[ex["kpi_id"] == kpi_id]
+
+
+def _measure_sheets(wb, f: dict, data: LeadData) -> None:
+    """One sheet per measure with rows for the lead, in the catalogue's order."""
+    d = dt.date.fromisoformat(data.reporting_date)
+    for kpi_id in measure_catalogue()["exception_measures"]:
+        rows = data.exceptions[data.exceptions["kpi_id"] == kpi_id]
         if rows.empty:
             continue
         sheet = _Sheet(wb, wb.add_worksheet(kpi_id[:31]), f)
         sheet.table(0, _measure_rows(rows, d), SHEET_COLUMNS)
         sheet.ws.freeze_panes(1, 0)
         sheet.ws.set_column(0, len(SHEET_COLUMNS) - 1, 14)
+
+
+def _gaps_sheet(wb, f: dict, data: LeadData) -> None:
     if not data.gaps.empty:
         sheet = _Sheet(wb, wb.add_worksheet("Recording gaps"), f)
         sheet.table(0, data.gaps.sort_values(["severity", "rule_id", "row_number"]), GAP_COLUMNS)
         sheet.ws.freeze_panes(1, 0)
         sheet.ws.set_column(0, len(GAP_COLUMNS) - 1, 16)
-    wb.close()
-    if password:
-        encrypt_workbook(plain.getvalue(), password, path)
