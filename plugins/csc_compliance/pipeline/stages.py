@@ -75,12 +75,12 @@ def validate(ctx: RunContext, clock: StageClock) -> None:
         result = run_quality_suites(con, rule_catalogue(), ctx.d, data_docs, ctx.run_id, config.retention_days)
         gaps.store_gaps(con, result.gaps)
     (ctx.build_dir / "suites.json").write_text(json.dumps(result.suites, indent=2, default=str))
+    progress.say(f"      {len(result.gaps):,} recording gaps found by {len(result.suites)} suites")
     variables = dbt_vars(config, ctx.reporting_date)
     nodes = run_dbt_build(ctx.warehouse, ctx.build_dir, variables, select=GAPS_LINEAGE)
     results = ctx.build_dir / "dbt_results.json"
     results.write_text(json.dumps(json.loads(results.read_text()) + nodes, indent=2))
     build_dbt_docs(ctx.warehouse, ctx.build_dir, variables)
-    progress.say(f"      {len(result.gaps):,} recording gaps found by {len(result.suites)} suites")
 
 
 @stage("publish")

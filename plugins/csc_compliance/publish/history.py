@@ -40,8 +40,12 @@ def attach(con: duckdb.DuckDBPyConnection, path: Path, alias: str, published: Pa
         raise CscError(f"the published history {published} cannot be read ({type(exc).__name__}: "
                        "damaged, or written by another DuckDB version); nothing was published. Move it "
                        "aside to start a new history, or restore it from a backup") from None
-    if read_only:
-        return
+    if not read_only:
+        _create_tables(con, alias)
+
+
+def _create_tables(con: duckdb.DuckDBPyConnection, alias: str) -> None:
+    """The history's tables in the attached database `alias`, where they are not yet."""
     for stmt in SCHEMA.strip().split(";"):
         if stmt.strip():
             con.execute(stmt.replace("CREATE TABLE IF NOT EXISTS ", f"CREATE TABLE IF NOT EXISTS {alias}."))
@@ -58,9 +62,7 @@ def land_previous(con: duckdb.DuckDBPyConnection, published: Path, reporting_dat
         source = "published_history"
     else:
         con.execute("ATTACH ':memory:' AS empty_history")
-        for stmt in SCHEMA.strip().split(";"):
-            if stmt.strip():
-                con.execute(stmt.replace("CREATE TABLE IF NOT EXISTS ", "CREATE TABLE empty_history."))
+        _create_tables(con, "empty_history")
         source = "empty_history"
     try:
         con.execute(f"CREATE OR REPLACE TABLE meta.previous_runs AS "
